@@ -1,0 +1,110 @@
+"""Configuration: DEFAULTS, then the environment, then test overrides.
+
+Everything a deployment may change is read from the environment here and nowhere else;
+the README's table lists the same names.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+DEFAULTS = {
+    "PUBLIC_URL": "http://localhost:8000",
+    "SIGNUPS_OPEN": True,
+    "TRUSTED_PROXIES": 0,
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # The phone keeps the user logged in (an iOS Home Screen app must survive being killed);
+    # 400 days is the longest cookie lifetime browsers honour.
+    "PERMANENT_SESSION_LIFETIME": timedelta(days=400),
+    "SESSION_COOKIE_NAME": "afterview_session",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    # Card photos may be 20 MB; JSON bodies are held to MAX_JSON_BYTES before anything is read.
+    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    "MAX_JSON_BYTES": 1024 * 1024,
+    "LOGIN_WINDOW_SECONDS": 15 * 60,
+    "LOGIN_MAX_FAILURES_PER_EMAIL": 5,
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": 49,
+    "JSON_SORT_KEYS": False,
+}
+
+# Secrets that must never protect a production server.
+WEAK_SECRETS = {"", "dev", "secret", "changeme", "change-me", "test", "development"}
+MIN_SECRET_LENGTH = 32
+
+
+class UnsafeConfig(RuntimeError):
+    """Raised at start when the configuration would be unsafe in production."""
+
+
+def _env_bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def database_url(raw: str) -> str:
+    """Accept postgres:// and postgresql:// (Heroku style) and use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if raw.startswith(prefix):
+            return "postgresql+psycopg://" + raw[len(prefix):]
+    return raw
+
+
+def from_environment(environ: os._Environ | dict) -> dict:
+    """The settings the environment gives, already converted to their types."""
+    found: dict = {}
+    if environ.get("DATABASE_URL"):
+        found["SQLALCHEMY_DATABASE_URI"] = database_url(environ["DATABASE_URL"])
+    secret = environ.get("AFTERVIEW_SECRET_KEY") or environ.get("FLASK_SECRET_KEY")
+    if secret is not None:
+        found["SECRET_KEY"] = secret
+    if environ.get("AFTERVIEW_PUBLIC_URL"):
+        found["PUBLIC_URL"] = environ["AFTERVIEW_PUBLIC_URL"].rstrip("/")
+    if environ.get("AFTERVIEW_SIGNUPS"):
+        found["SIGNUPS_OPEN"] = _env_bool(environ["AFTERVIEW_SIGNUPS"])
+    if environ.get("AFTERVIEW_TRUSTED_PROXIES"):
+        found["TRUSTED_PROXIES"] = int(environ["AFTERVIEW_TRUSTED_PROXIES"])
+    if environ.get("FLASK_DEBUG"):
+        found["DEBUG"] = _env_bool(environ["FLASK_DEBUG"])
+    return found
+
+
+def instance_secret(instance_path: Path, name: str, make) -> str:
+    """Read a secret from the instance folder, creating it once (0600, race-free).
+
+    The value is written to a private temporary file and hard-linked into place: link()
+    fails if another process won the race, and then its complete file is read instead.
+    """
+    target = instance_path / name
+    try:
+        return target.read_text().strip()
+    except FileNotFoundError:
+        pass
+    instance_path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    temporary = instance_path / f".{name}.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(make() + "\n")
+        try:
+            os.link(temporary, target)
+        except FileExistsError:
+            pass
+    finally:
+        temporary.unlink(missing_ok=True)
+    return target.read_text().strip()
+
+
+def check_production_safety(config: dict) -> None:
+    """Refuse to serve with a default or short secret outside debug and tests."""
+    if config.get("TESTING") or config.get("DEBUG"):
+        return
+    secret = str(config.get("SECRET_KEY") or "")
+    if secret.lower() in WEAK_SECRETS or len(secret) < MIN_SECRET_LENGTH:
+        raise UnsafeConfig(
+            "Refusing to start: the secret key is a default or shorter than "
+            f"{MIN_SECRET_LENGTH} characters. Unset AFTERVIEW_SECRET_KEY to use the generated "
+            "one in the instance folder, or set a long random value."
+        )

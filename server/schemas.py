@@ -1,0 +1,240 @@
+"""Declared shapes of every JSON body: validation and the OpenAPI document come from here."""
+
+from __future__ import annotations
+
+import functools
+import uuid
+import zoneinfo
+from datetime import datetime
+from typing import Annotated
+from typing import Literal
+
+from email_validator import EmailNotValidError
+from email_validator import validate_email
+from pydantic import AfterValidator
+from pydantic import BaseModel
+from pydantic import ConfigDict
+from pydantic import Field
+from pydantic import StringConstraints
+from pydantic import model_validator
+
+from .models import WEEKDAYS
+
+
+def _text(max_length: int, min_length: int = 0):
+    return Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=min_length, max_length=max_length)
+    ]
+
+
+Name = _text(200, 1)
+Short = _text(200)
+Medium = _text(500)
+LongText = _text(10_000)
+
+
+def _check_email(value: str) -> str:
+    """Syntax only: no DNS, and example.com or .test addresses are fine."""
+    try:
+        checked = validate_email(value, check_deliverability=False, test_environment=True)
+    except EmailNotValidError as exc:
+        raise ValueError(f"is not a valid email address ({exc})") from None
+    return checked.normalized
+
+
+@functools.cache
+def _zone_names() -> frozenset[str]:
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _check_timezone(value: str) -> str:
+    if value not in _zone_names():
+        raise ValueError("is not a known time zone; use an IANA name such as Europe/Berlin")
+    return value
+
+
+Email = Annotated[_text(254, 3), AfterValidator(_check_email)]
+TimeZone = Annotated[_text(64, 1), AfterValidator(_check_timezone)]
+Country = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$"), AfterValidator(str.upper)]
+Password = Annotated[str, StringConstraints(min_length=8, max_length=200)]
+Status = Literal["awaiting_decision", "second_interview", "offer", "rejected", "withdrawn"]
+Role = Literal["interviewer", "referral", "reference", "other"]
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+class Body(BaseModel):
+    """Every request body: unknown fields are an error, not silently dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+# --- accounts -------------------------------------------------------------------------------
+
+
+class AccountCreate(Body):
+    email: Email
+    password: Password
+    timezone: TimeZone | None = None
+
+
+class AccountPatch(Body):
+    timezone: TimeZone = None
+    country: Country | None = None
+    reminder_hour: Annotated[int, Field(ge=0, le=23)] = None
+    working_days: Annotated[list[Weekday], Field(min_length=1, max_length=7)] = None
+    password: Password = None
+    old_password: Annotated[str, StringConstraints(max_length=200)] = None
+
+    @model_validator(mode="after")
+    def _password_needs_old_one(self):
+        if self.password is not None and self.old_password is None:
+            raise ValueError("old_password is required to change the password")
+        if self.working_days is not None:
+            self.working_days = [day for day in WEEKDAYS if day in set(self.working_days)]
+        return self
+
+
+class AccountOut(BaseModel):
+    id: uuid.UUID
+    email: str
+    timezone: str
+    country: str | None
+    reminder_hour: int
+    working_days: list[Weekday]
+    created_at: datetime
+
+
+class SessionCreate(Body):
+    email: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=254)]
+    password: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+# --- interviews -----------------------------------------------------------------------------
+
+
+class InterviewCreate(Body):
+    id: uuid.UUID | None = None
+    company: Name
+    position: Short = ""
+    held_at: datetime | None = Field(
+        None, description="ISO 8601; without an offset it is the user's local time; default now"
+    )
+    location: Medium = ""
+    status: Status = "awaiting_decision"
+    notes: LongText = ""
+
+
+class InterviewPatch(Body):
+    company: Name = None
+    position: Short = None
+    held_at: datetime = None
+    location: Medium = None
+    status: Status = None
+    notes: LongText = None
+
+
+class PersonOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    title: str
+    company: str
+    role: Role
+
+
+class InterviewOut(BaseModel):
+    id: uuid.UUID
+    company: str
+    position: str
+    held_at: datetime
+    location: str
+    status: Status
+    notes: str
+    created_at: datetime
+    updated_at: datetime
+    contacts: list[PersonOut] = []
+
+
+# --- contacts -------------------------------------------------------------------------------
+
+
+class Phone(Body):
+    number: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+    type: Literal["mobile", "work", "fax", "other"] = "other"
+
+
+class ContactFields(Body):
+    title: Short = ""
+    company: Short = ""
+    emails: Annotated[list[Email], Field(max_length=10)] = []
+    phones: Annotated[list[Phone], Field(max_length=10)] = []
+    website: _text(300) = ""
+    address: Medium = ""
+    notes: LongText = ""
+
+    @model_validator(mode="after")
+    def _drop_repeated_emails(self):
+        if self.emails:
+            self.emails = list(dict.fromkeys(self.emails))
+        return self
+
+
+class ContactCreate(ContactFields):
+    id: uuid.UUID | None = None
+    name: Name
+    interview_id: uuid.UUID | None = Field(None, description="link to this interview at once")
+    role: Role | None = Field(None, description="the link's role; default interviewer")
+
+    @model_validator(mode="after")
+    def _role_needs_interview(self):
+        if self.role is not None and self.interview_id is None:
+            raise ValueError("role is given without interview_id")
+        return self
+
+
+class ContactPatch(ContactFields):
+    name: Name = None
+    title: Short = None
+    company: Short = None
+    emails: Annotated[list[Email], Field(max_length=10)] = None
+    phones: Annotated[list[Phone], Field(max_length=10)] = None
+    website: _text(300) = None
+    address: Medium = None
+    notes: LongText = None
+
+
+class MeetingOut(BaseModel):
+    id: uuid.UUID
+    company: str
+    position: str
+    held_at: datetime
+    role: Role
+
+
+class ContactOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    title: str
+    company: str
+    emails: list[str]
+    phones: list[Phone]
+    website: str
+    address: str
+    notes: str
+    created_at: datetime
+    updated_at: datetime
+    interviews: list[MeetingOut] = []
+
+
+class LinkIn(Body):
+    role: Role = "interviewer"
+
+
+class LinkOut(BaseModel):
+    interview_id: uuid.UUID
+    contact_id: uuid.UUID
+    role: Role
+
+
+class ErrorOut(BaseModel):
+    error: str
+    message: str

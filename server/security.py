@@ -1,0 +1,211 @@
+"""Who is logged in, passwords, the same-origin guard, body limits and security headers."""
+
+from __future__ import annotations
+
+import functools
+import math
+import uuid
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError
+from argon2.exceptions import VerificationError
+from flask import Flask
+from flask import current_app
+from flask import g
+from flask import redirect
+from flask import request
+from flask import session
+from flask import url_for
+
+from .db import db
+from .db import utcnow
+from .errors import ApiError
+from .models import LoginFailure
+from .models import User
+
+# argon2-cffi's defaults are RFC 9106's low-memory argon2id profile.
+_hasher = PasswordHasher()
+
+# A fixed hash to verify against when the email is unknown, so that both paths cost the same.
+_DUMMY_HASH = _hasher.hash("afterview-no-such-user")
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data: blob:",
+        "connect-src 'self'",
+        "worker-src 'self'",
+        "manifest-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(user: User | None, password: str) -> bool:
+    """True when the password is right; rehashes in place when the parameters changed."""
+    try:
+        _hasher.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    if user is None:
+        return False
+    if _hasher.check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher.hash(password)
+    return True
+
+
+def login_user(user: User) -> None:
+    session.clear()
+    session.permanent = True
+    session["uid"] = str(user.id)
+    session["tok"] = user.session_token
+
+
+def logout_user() -> None:
+    session.clear()
+
+
+def current_user() -> User | None:
+    """The logged-in user, or None; a cookie whose token was rotated no longer counts."""
+    if "user" not in g:
+        user = None
+        uid = session.get("uid")
+        if uid:
+            try:
+                user = db.session.get(User, uuid.UUID(uid))
+            except ValueError:
+                user = None
+            if user is not None and user.session_token != session.get("tok"):
+                user = None
+        g.user = user
+    return g.user
+
+
+def login_required(view):
+    """API views answer 401 without a session; pages send the browser to the log-in page."""
+
+    @functools.wraps(view)
+    def wrapped(*args, **kwargs):
+        if current_user() is None:
+            if request.path.startswith("/api/"):
+                raise ApiError(401, "not_logged_in", "Please log in to continue.")
+            return redirect(url_for("pages.login", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def _is_same_origin() -> bool:
+    """Go's CrossOriginProtection rules: Sec-Fetch-Site first, then Origin, else allow."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        return urlsplit(origin).netloc.lower() == request.host.lower()
+    return True
+
+
+def guard_request() -> None:
+    """Runs before every view: body size first (before the session is read), then CSRF."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    if not request.path.startswith("/api/cards"):
+        limit = current_app.config["MAX_JSON_BYTES"]
+        if (request.content_length or 0) > limit:
+            raise ApiError(
+                413,
+                "too_large",
+                f"The request body is over {limit // 1024} KB. Send less text at once.",
+            )
+        # Also bounds a body sent without Content-Length (chunked).
+        request.max_content_length = limit
+    if not _is_same_origin():
+        raise ApiError(
+            403,
+            "cross_site",
+            "This request came from another site and was refused. Open Afterview itself and "
+            "try again.",
+        )
+
+
+def set_security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(), microphone=()")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if request.path.startswith("/api/"):
+        headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+def init_security(app: Flask) -> None:
+    app.before_request(guard_request)
+    app.after_request(set_security_headers)
+
+
+def _failures_since(column, value, since):
+    return db.session.scalars(
+        sa.select(LoginFailure.at)
+        .where(column == value, LoginFailure.at >= since)
+        .order_by(LoginFailure.at)
+    ).all()
+
+
+def check_login_allowed(email: str, address: str) -> None:
+    """429 with Retry-After once an email (or a client address) has failed too often.
+
+    Counters live in the database so every worker and server process sees the same ones.
+    """
+    config = current_app.config
+    window = timedelta(seconds=config["LOGIN_WINDOW_SECONDS"])
+    now = utcnow()
+    limits = (
+        (LoginFailure.email, email, config["LOGIN_MAX_FAILURES_PER_EMAIL"]),
+        (LoginFailure.address, address, config["LOGIN_MAX_FAILURES_PER_ADDRESS"]),
+    )
+    for column, value, allowed in limits:
+        times = _failures_since(column, value, now - window)
+        if len(times) >= allowed:
+            # The attempt that must age out of the window before one more is allowed.
+            frees_at = times[len(times) - allowed] + window
+            seconds = max(1, math.ceil((frees_at - now).total_seconds()))
+            minutes = math.ceil(seconds / 60)
+            error = ApiError(
+                429,
+                "too_many_attempts",
+                f"Too many failed log-ins. Please wait {minutes} minute"
+                f"{'s' if minutes != 1 else ''} and try again, or reset your password.",
+                retry_after=seconds,
+            )
+            error.headers["Retry-After"] = str(seconds)
+            raise error
+
+
+def record_login_failure(email: str, address: str) -> None:
+    db.session.add(LoginFailure(email=email, address=address))
+    # Forget what has aged out, so the table stays small.
+    cutoff = utcnow() - timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
+    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.at < cutoff))
+    db.session.commit()
+
+
+def clear_login_failures(email: str) -> None:
+    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.email == email))
