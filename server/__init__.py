@@ -61,7 +61,10 @@ def _fill_instance_defaults(app: Flask) -> None:
     instance = Path(app.instance_path)
     if "SQLALCHEMY_DATABASE_URI" not in app.config:
         instance.mkdir(parents=True, exist_ok=True, mode=0o700)
-        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'afterview.sqlite3'}"
+        database = instance / "afterview.sqlite3"
+        # Created private before SQLite opens it; its -wal and -shm files copy the mode.
+        os.close(os.open(database, os.O_CREAT | os.O_WRONLY, 0o600))
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database}"
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = settings.instance_secret(
             instance, "secret_key", lambda: secrets.token_urlsafe(48)

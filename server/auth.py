@@ -11,8 +11,8 @@ from .api import documented
 from .api import parse_body
 from .db import db
 from .errors import ApiError
-from .models import User
 from .models import new_session_token
+from .models import User
 from .schemas import AccountCreate
 from .schemas import AccountOut
 from .schemas import AccountPatch

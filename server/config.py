@@ -48,7 +48,7 @@ def database_url(raw: str) -> str:
     """Accept postgres:// and postgresql:// (Heroku style) and use the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
         if raw.startswith(prefix):
-            return "postgresql+psycopg://" + raw[len(prefix):]
+            return "postgresql+psycopg://" + raw[len(prefix) :]
     return raw
 
 

@@ -53,7 +53,9 @@ def contact_json(contact: Contact, with_interviews: bool = True) -> dict:
 
 @bp.get("")
 @login_required
-@documented("List contacts by name; ?q= searches name, company, title and email", response=[ContactOut])
+@documented(
+    "List contacts by name; ?q= searches name, company, title and email", response=[ContactOut]
+)
 def list_contacts():
     query = sa.select(Contact).where(Contact.user_id == current_user().id)
     words = request.args.get("q", "").strip()[:100]
@@ -73,7 +75,9 @@ def list_contacts():
 
 @bp.post("")
 @login_required
-@documented("Create a contact; interview_id and role link it at once", ContactCreate, ContactOut, 201)
+@documented(
+    "Create a contact; interview_id and role link it at once", ContactCreate, ContactOut, 201
+)
 def create_contact():
     payload = parse_body(ContactCreate)
     user = current_user()

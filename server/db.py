@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC
 from datetime import datetime
+from datetime import UTC
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy

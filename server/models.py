@@ -7,14 +7,14 @@ import uuid
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import declared_attr
+from sqlalchemy.orm import Mapped
 from sqlalchemy.orm import mapped_column
 from sqlalchemy.orm import relationship
 
-from .db import UTCDateTime
 from .db import db
 from .db import new_id
+from .db import UTCDateTime
 from .db import utcnow
 
 INTERVIEW_STATUSES = ("awaiting_decision", "second_interview", "offer", "rejected", "withdrawn")
@@ -36,9 +36,7 @@ class User(db.Model):
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
     country: Mapped[str | None] = mapped_column(sa.String(2))
     reminder_hour: Mapped[int] = mapped_column(sa.SmallInteger, default=9)
-    working_days: Mapped[list[str]] = mapped_column(
-        sa.JSON, default=lambda: list(WEEKDAYS[:5])
-    )
+    working_days: Mapped[list[str]] = mapped_column(sa.JSON, default=lambda: list(WEEKDAYS[:5]))
     # Part of every session cookie: rotating it (password change) logs out other devices.
     session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

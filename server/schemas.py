@@ -15,8 +15,8 @@ from pydantic import AfterValidator
 from pydantic import BaseModel
 from pydantic import ConfigDict
 from pydantic import Field
-from pydantic import StringConstraints
 from pydantic import model_validator
+from pydantic import StringConstraints
 
 from .models import WEEKDAYS
 

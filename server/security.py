@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError
 from argon2.exceptions import VerificationError
-from flask import Flask
 from flask import current_app
+from flask import Flask
 from flask import g
 from flask import redirect
 from flask import request

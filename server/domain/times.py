@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import UTC
 from datetime import datetime
+from datetime import UTC
 from zoneinfo import ZoneInfo
 
 

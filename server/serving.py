@@ -1,0 +1,48 @@
+"""gunicorn, embedded: one worker process with threads.
+
+One process, so that what is costly to hold (the OCR engine, the reminder dispatcher) exists
+once per server; it is created in the worker, after the fork, because onnxruntime is not
+fork-safe.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from gunicorn.app.base import BaseApplication
+
+
+class AfterviewServer(BaseApplication):
+    def __init__(self, options: dict):
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            self.cfg.set(key, value)
+
+    def load(self):
+        from . import create_app
+
+        return create_app()
+
+
+def serve_forever(host, port, threads, certfile, keyfile, announce: str) -> None:
+    def when_ready(server) -> None:
+        print(announce, file=sys.stderr, flush=True)
+
+    options = {
+        "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+        "workers": 1,
+        "worker_class": "gthread",
+        "threads": threads,
+        "timeout": 120,
+        "graceful_timeout": 10,
+        "accesslog": "-",
+        # A control socket in the home folder would be shared by every server on the machine.
+        "control_socket_disable": True,
+        "when_ready": when_ready,
+    }
+    if certfile:
+        options.update(certfile=certfile, keyfile=keyfile)
+    AfterviewServer(options).run()
