@@ -32,6 +32,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.from_mapping(test_config)
     _fill_instance_defaults(app)
+    app.config["SQLALCHEMY_DATABASE_URI"] = settings.database_url(
+        app.config["SQLALCHEMY_DATABASE_URI"]
+    )
     settings.check_production_safety(app.config)
     app.config["SESSION_COOKIE_SECURE"] = app.config["PUBLIC_URL"].startswith("https://")
     if app.config["TRUSTED_PROXIES"]:
