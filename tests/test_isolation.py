@@ -1,0 +1,102 @@
+"""Every API route, called by a second user with the first user's ids, reveals and changes
+nothing of the first user's data."""
+
+from __future__ import annotations
+
+import uuid
+
+# (method, rule) -> how Bob calls it with Ann's ids, and the status he must get.
+ATTACKS = {
+    ("GET", "/api/interviews/<uuid:interview_id>"): [("{i}", None, 404)],
+    ("PATCH", "/api/interviews/<uuid:interview_id>"): [("{i}", {"company": "Pwned"}, 404)],
+    ("DELETE", "/api/interviews/<uuid:interview_id>"): [("{i}", None, 404)],
+    ("PUT", "/api/interviews/<uuid:interview_id>/contacts/<uuid:contact_id>"): [
+        ("{i}/contacts/{c}", {"role": "other"}, 404),
+        ("{i}/contacts/{bc}", {"role": "other"}, 404),
+        ("{bi}/contacts/{c}", {"role": "other"}, 404),
+    ],
+    ("DELETE", "/api/interviews/<uuid:interview_id>/contacts/<uuid:contact_id>"): [
+        ("{i}/contacts/{c}", None, 404),
+        ("{bi}/contacts/{c}", None, 404),
+    ],
+    ("GET", "/api/contacts/<uuid:contact_id>"): [("{c}", None, 404)],
+    ("PATCH", "/api/contacts/<uuid:contact_id>"): [("{c}", {"name": "Pwned"}, 404)],
+    ("DELETE", "/api/contacts/<uuid:contact_id>"): [("{c}", None, 404)],
+    ("POST", "/api/interviews"): [("", {"id": "{i}", "company": "Acme"}, 409)],
+    ("POST", "/api/contacts"): [
+        ("", {"id": "{c}", "name": "Dana Reyes"}, 409),
+        ("", {"name": "Spy", "interview_id": "{i}"}, 404),
+    ],
+}
+# Routes that name no other row: they act on the caller's own account or list its own rows.
+OWN_ONLY = {
+    ("GET", "/api/interviews"),
+    ("GET", "/api/contacts"),
+    ("GET", "/api/account"),
+    ("PATCH", "/api/account"),
+    ("DELETE", "/api/account"),
+    ("POST", "/api/account"),
+    ("POST", "/api/session"),
+    ("DELETE", "/api/session"),
+    ("GET", "/api/openapi.json"),
+}
+
+
+def _fill(template, ids):
+    if isinstance(template, str):
+        return template.format(**ids)
+    if isinstance(template, dict):
+        return {key: _fill(value, ids) for key, value in template.items()}
+    return template
+
+
+def _snapshot(client, ids):
+    return (
+        client.get("/api/interviews").get_json(),
+        client.get("/api/contacts").get_json(),
+        client.get(f"/api/interviews/{ids['i']}").get_json(),
+        client.get(f"/api/contacts/{ids['c']}").get_json(),
+    )
+
+
+def test_every_api_route_is_covered(app):
+    routes = {
+        (method, rule.rule)
+        for rule in app.url_map.iter_rules()
+        if rule.rule.startswith("/api/")
+        for method in rule.methods - {"HEAD", "OPTIONS"}
+    }
+    assert routes - OWN_ONLY == set(ATTACKS), "add the new route to ATTACKS or OWN_ONLY"
+
+
+def test_second_user_cannot_see_or_change_first_users_data(ann, bob):
+    interview = ann.post(
+        "/api/interviews", json={"id": str(uuid.uuid4()), "company": "Acme"}
+    ).get_json()
+    contact = ann.post(
+        "/api/contacts",
+        json={"id": str(uuid.uuid4()), "name": "Dana Reyes", "interview_id": interview["id"]},
+    ).get_json()
+    bobs_interview = bob.post("/api/interviews", json={"company": "Bobco"}).get_json()
+    bobs_contact = bob.post("/api/contacts", json={"name": "Bob's friend"}).get_json()
+    ids = {
+        "i": interview["id"],
+        "c": contact["id"],
+        "bi": bobs_interview["id"],
+        "bc": bobs_contact["id"],
+    }
+    before = _snapshot(ann, ids)
+
+    for (method, rule), attempts in ATTACKS.items():
+        base = rule.split("<")[0]
+        for suffix, body, expected in attempts:
+            url = base + _fill(suffix, ids)
+            response = bob.open(url, method=method, json=_fill(body, ids))
+            assert response.status_code == expected, (method, url, response.get_json())
+            text = response.get_data(as_text=True)
+            assert "Dana" not in text and "Acme" not in text, (method, url)
+
+    assert _snapshot(ann, ids) == before
+    assert [row["company"] for row in bob.get("/api/interviews").get_json()] == ["Bobco"]
+    assert [row["name"] for row in bob.get("/api/contacts").get_json()] == ["Bob's friend"]
+    assert "Dana" not in bob.get("/api/contacts?q=dana").get_data(as_text=True)
