@@ -78,8 +78,9 @@ def reset_password(email: str) -> None:
         user.password_hash = hash_password(_new_password())
         user.session_token = new_session_token()
         clear_login_failures(user.email)
+        address = user.email
         db.session.commit()
-    click.echo(f"The password of {user.email} was changed; its sessions were logged out.")
+    click.echo(f"The password of {address} was changed; its sessions were logged out.")
 
 
 @users.command("create")
