@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from .db import db
 from .errors import ApiError
+from .errors import too_large
 from .security import current_user
 
 B = TypeVar("B", bound=BaseModel)
@@ -75,6 +76,10 @@ def validation_error(exc: ValidationError) -> ApiError:
 def parse_body(schema: type[B], allow_empty: bool = False) -> B:
     """Parse the JSON body ourselves (clear 400s), then validate it with its schema."""
     raw = request.get_data(cache=True)
+    limit = request.max_content_length
+    if limit and len(raw) >= limit:
+        # A chunked body is cut at the limit while read, not refused: refuse it here.
+        raise too_large(limit)
     if not raw.strip() and allow_empty:
         return schema()
     if not raw.strip():

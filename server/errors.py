@@ -40,6 +40,13 @@ class ApiError(Exception):
         self.headers: dict[str, str] = {}
 
 
+def too_large(limit: int) -> ApiError:
+    """A JSON body over its limit (the 20 MB photo limit has its own sentence)."""
+    return ApiError(
+        413, "too_large", f"The request body is over {limit // 1024} KB. Send less at once."
+    )
+
+
 def wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
@@ -62,8 +69,12 @@ def register_error_handlers(app: Flask) -> None:
         status = exc.code or 500
         message = FRIENDLY.get(status, exc.description or "")
         if status == 413:
-            limit_mb = app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
-            message = f"The upload is too large: the limit is {limit_mb} MB."
+            # A chunked body meets the per-request limit only while it is being read.
+            limit = request.max_content_length or app.config["MAX_CONTENT_LENGTH"]
+            if limit >= 1024 * 1024 * 2:
+                message = f"The upload is too large: the limit is {limit // (1024 * 1024)} MB."
+            else:
+                message = too_large(limit).message
         name = (exc.name or "error").lower().replace(" ", "_")
         headers = {}
         if status == 405 and exc.get_headers():

@@ -23,6 +23,7 @@ from flask import url_for
 from .db import db
 from .db import utcnow
 from .errors import ApiError
+from .errors import too_large
 from .models import LoginFailure
 from .models import User
 
@@ -125,11 +126,7 @@ def guard_request() -> None:
     if not request.path.startswith("/api/cards"):
         limit = current_app.config["MAX_JSON_BYTES"]
         if (request.content_length or 0) > limit:
-            raise ApiError(
-                413,
-                "too_large",
-                f"The request body is over {limit // 1024} KB. Send less text at once.",
-            )
+            raise too_large(limit)
         # Also bounds a body sent without Content-Length (chunked).
         request.max_content_length = limit
     if not _is_same_origin():

@@ -110,3 +110,19 @@ def test_sessions_survive_a_restart(tmp_path):
         assert response.json()["email"] == "r@example.com"
     finally:
         server.stop()
+
+
+def test_chunked_json_without_content_length_is_still_limited(live):
+    def chunks():
+        for _ in range(40):
+            yield b"x" * 64 * 1024
+
+    session = requests.Session()
+    email = f"{uuid.uuid4().hex[:8]}@example.com"
+    session.post(f"{live.url}/api/account", json={"email": email, "password": PASSWORD})
+    response = session.post(
+        f"{live.url}/api/interviews", data=chunks(), headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert session.get(f"{live.url}/api/interviews").json() == []
+    assert "KB" in response.json()["message"]
