@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import Blueprint
@@ -11,6 +12,7 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
+from sqlalchemy.orm import selectinload
 
 from .api import owned
 from .db import db
@@ -18,6 +20,10 @@ from .domain.times import as_local
 from .interviews import users_interviews
 from .models import Contact
 from .models import Interview
+from .models import INTERVIEW_STATUSES
+from .models import InterviewContact
+from .models import LINK_ROLES
+from .models import PHONE_TYPES
 from .security import current_user
 from .security import login_required
 
@@ -31,15 +37,56 @@ def local_time(moment, pattern: str = "%a %d %b %Y, %H:%M") -> str:
     return as_local(moment, user.timezone if user else "UTC").strftime(pattern)
 
 
+@bp.app_template_filter("label")
+def label(value: str) -> str:
+    """A stored code as words: "awaiting_decision" -> "Awaiting decision"."""
+    return value.replace("_", " ").capitalize()
+
+
+@bp.app_template_filter("weblink")
+def weblink(website: str) -> str | None:
+    """An http(s) address to link to, or None: never a javascript: or data: link."""
+    address = website.strip()
+    if not address:
+        return None
+    if "://" not in address:
+        address = "https://" + address
+    parts = urlsplit(address)
+    try:
+        # "javascript:alert(1)" becomes "https://javascript:alert(1)": its port is not a number.
+        valid_port = parts.port is None or parts.port > 0
+    except ValueError:
+        valid_port = False
+    if not valid_port or parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    if "@" in parts.netloc:  # "mailto:a@b" would become a link to b
+        return None
+    return address
+
+
 @bp.app_context_processor
 def page_globals() -> dict:
-    return {"user": current_user(), "signups_open": current_app.config["SIGNUPS_OPEN"]}
+    try:
+        user = current_user()
+    except sa.exc.SQLAlchemyError:
+        # The error page must render even when the database is what failed.
+        user = None
+    return {
+        "user": user,
+        "signups_open": current_app.config["SIGNUPS_OPEN"],
+        "statuses": INTERVIEW_STATUSES,
+        "roles": LINK_ROLES,
+        "phone_types": PHONE_TYPES,
+    }
 
 
 def _safe_next(target: str | None) -> str:
     """Only same-site paths: never send a person to another site after logging in."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
+    # Browsers read "\" as "/" in a URL, so "/\evil.example" would leave the site.
+    if target and not any(char in target for char in "\\\r\n\t"):
+        parts = urlsplit(target)
+        if target.startswith("/") and not target.startswith("//") and not parts.netloc:
+            return target
     return url_for("pages.index")
 
 
@@ -79,6 +126,7 @@ def contacts():
     rows = db.session.scalars(
         sa.select(Contact)
         .where(Contact.user_id == current_user().id)
+        .options(selectinload(Contact.links).selectinload(InterviewContact.interview))
         .order_by(sa.func.lower(Contact.name))
     ).all()
     return render_template("contacts.html", contacts=rows)

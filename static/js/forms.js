@@ -1,0 +1,114 @@
+// Real <form>s, sent as JSON: <form data-api="METHOD /api/url" data-shape data-then
+// data-confirm data-flash>. Errors appear beside the field or the form, in live regions.
+import { api, ApiError } from './api.js';
+import { remember, say } from './flash.js';
+import { FIELD_INPUTS, shapes } from './shapes.js';
+
+/** Wire every form[data-api] under `root`. */
+export function bindForms(root = document) {
+  for (const form of root.querySelectorAll('form[data-api]')) bindForm(form);
+}
+
+export function bindForm(form) {
+  const [method, url] = form.dataset.api.split(' ');
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    if (form.getAttribute('aria-busy') === 'true') return;
+    if (form.dataset.confirm && !window.confirm(form.dataset.confirm)) return;
+    clearErrors(form);
+    const shape = shapes[form.dataset.shape] || ((values) => values);
+    const body = method === 'DELETE' ? undefined : shape(valuesOf(form), form);
+    setBusy(form, true);
+    try {
+      finish(form, await api(method, url, body));
+    } catch (error) {
+      setBusy(form, false);
+      if (!(error instanceof ApiError)) throw error;
+      if (error.code === 'id_conflict') delete form.dataset.pendingId;
+      showError(form, error);
+    }
+  });
+}
+
+/** The form's named controls as {name: string}, trimmed (passwords are kept as typed). */
+function valuesOf(form) {
+  const values = {};
+  for (const [name, value] of new FormData(form)) {
+    if (typeof value !== 'string') continue;
+    values[name] = name.includes('password') ? value : value.trim();
+  }
+  return values;
+}
+
+function finish(form, data) {
+  // The form stays busy: the page is about to change.
+  delete form.dataset.pendingId;
+  if (form.dataset.flash) remember(form.dataset.flash);
+  const then = form.dataset.then || 'reload';
+  if (then === 'reload') {
+    window.location.reload();
+    return;
+  }
+  window.location.assign(samePath(then.replace('{id}', encodeURIComponent(data?.id ?? ''))));
+}
+
+/** Only a path on this site: a navigation target never leaves it. */
+function samePath(target) {
+  const ok = target.startsWith('/') && !target.startsWith('//') && !target.includes('\\');
+  return ok ? target : '/';
+}
+
+function setBusy(form, busy) {
+  form.setAttribute('aria-busy', String(busy));
+  for (const button of form.querySelectorAll('button')) button.disabled = busy;
+}
+
+function inputFor(form, field) {
+  if (!field) return null;
+  const first = field.split('.')[0];
+  for (const name of [field, first, FIELD_INPUTS[first]]) {
+    const control = name && form.elements.namedItem(name);
+    if (control instanceof HTMLElement) return control;
+  }
+  return null;
+}
+
+function showError(form, error) {
+  const input = inputFor(form, error.field);
+  if (input) {
+    const note = document.createElement('p');
+    note.className = 'field-error';
+    note.id = `${input.id}-error`;
+    note.setAttribute('role', 'alert');
+    note.textContent = inWords(error, input);
+    (input.closest('.field') || input.parentElement).append(note);
+    input.setAttribute('aria-invalid', 'true');
+    input.dataset.describedby = input.getAttribute('aria-describedby') || '';
+    input.setAttribute('aria-describedby', `${input.dataset.describedby} ${note.id}`.trim());
+    input.focus();
+    return;
+  }
+  const box = form.querySelector('[data-error]');
+  if (box) box.textContent = error.message;
+  else say(error.message);
+}
+
+/** "emails.0 is not valid." beside the Email field reads better as "Email is not valid." */
+function inWords(error, input) {
+  const label = input.labels?.[0]?.firstChild?.textContent.trim();
+  if (!label || !error.message.startsWith(`${error.field} `)) return error.message;
+  return label + error.message.slice(error.field.length);
+}
+
+function clearErrors(form) {
+  for (const note of form.querySelectorAll('.field-error')) note.remove();
+  for (const input of form.querySelectorAll('[aria-invalid]')) {
+    input.removeAttribute('aria-invalid');
+    const before = input.dataset.describedby;
+    if (before) input.setAttribute('aria-describedby', before);
+    else input.removeAttribute('aria-describedby');
+    delete input.dataset.describedby;
+  }
+  const box = form.querySelector('[data-error]');
+  if (box) box.textContent = '';
+}

@@ -1,0 +1,59 @@
+// How each form's fields become the JSON body its API expects (chosen by data-shape).
+import { newId } from './api.js';
+
+/** Drop empty strings so the server's defaults apply. */
+function compact(values) {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== ''));
+}
+
+function timeZone() {
+  try {
+    return Intl.DateTimeFormat().resolvedOptions().timeZone || null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * One id per form until a create succeeds, so a retry after a lost answer replays the same
+ * create (the server answers 200) instead of making a second row.
+ */
+function pendingId(form) {
+  if (!form.dataset.pendingId) form.dataset.pendingId = newId();
+  return form.dataset.pendingId;
+}
+
+export const shapes = {
+  signup(values) {
+    const body = { email: values.email, password: values.password };
+    const zone = timeZone();
+    if (zone) body.timezone = zone;
+    return body;
+  },
+
+  interview(values, form) {
+    return { id: pendingId(form), ...compact(values) };
+  },
+
+  'interview-edit'(values) {
+    // Empty text clears a field; an empty date keeps the one stored.
+    const body = { ...values };
+    if (!body.held_at) delete body.held_at;
+    return body;
+  },
+
+  person(values, form) {
+    return compact({
+      id: pendingId(form),
+      name: values.name,
+      title: values.title,
+      emails: values.email ? [values.email] : [],
+      phones: values.phone ? [{ number: values.phone, type: values.phone_type }] : [],
+      interview_id: form.dataset.interview,
+      role: values.role,
+    });
+  },
+};
+
+/** Which input an API error field ("emails.0", "phones.0.number") belongs to. */
+export const FIELD_INPUTS = { emails: 'email', phones: 'phone' };

@@ -1,0 +1,257 @@
+"""Server-rendered pages: sign-in, the interview list and page, contacts, and their safety."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from pathlib import Path
+from urllib.parse import parse_qs
+from urllib.parse import urlsplit
+
+import pytest
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+
+
+def html(response) -> str:
+    assert response.mimetype == "text/html"
+    return response.get_data(as_text=True)
+
+
+def make_interview(client, **fields) -> dict:
+    response = client.post("/api/interviews", json={"company": "Acme", **fields})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def make_person(client, interview_id: str, **fields) -> dict:
+    body = {"name": "Dana Reyes", "interview_id": interview_id, **fields}
+    response = client.post("/api/contacts", json=body)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+# --- logged out -----------------------------------------------------------------------------
+
+
+def test_logged_out_root_is_the_sign_in_form(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    page = html(response)
+    assert 'data-api="POST /api/session"' in page
+    assert '<label for="f-email">' in page and 'name="email"' in page
+    assert '<label for="f-password">' in page and 'type="password"' in page
+    assert 'data-then="/"' in page
+    assert "<title>Log in · Afterview</title>" in page
+    assert "Log out" not in page
+    assert 'href="/signup"' in page
+
+
+@pytest.mark.parametrize("path", ["/interviews/{id}", "/contacts"])
+def test_private_pages_send_a_stranger_to_log_in(client, path):
+    target = path.format(id=uuid.uuid4())
+    response = client.get(target)
+    assert response.status_code == 302
+    location = urlsplit(response.headers["Location"])
+    assert location.path == "/login"
+    assert parse_qs(location.query)["next"] == [target]
+    # The log-in page carries the target on to the form, which goes there after logging in.
+    page = html(client.get(response.headers["Location"]))
+    assert f'data-then="{target}"' in page
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "https://evil.example",
+        "//evil.example",
+        "/\\evil.example",
+        "/\\/evil.example",
+        "\\\\evil.example",
+        "javascript:alert(1)",
+        "/\n/evil.example",
+    ],
+)
+def test_login_next_never_leaves_the_site(client, new_user, target):
+    page = html(client.get("/login", query_string={"next": target}))
+    assert 'data-then="/"' in page
+    assert "evil.example" not in page and "javascript:" not in page
+
+    logged_in = new_user()
+    response = logged_in.get("/login", query_string={"next": target})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+def test_login_next_keeps_a_same_site_path(client, new_user):
+    page = html(client.get("/login", query_string={"next": "/contacts?q=a&b=1"}))
+    assert 'data-then="/contacts?q=a&amp;b=1"' in page
+    response = new_user().get("/login", query_string={"next": "/contacts"})
+    assert response.headers["Location"] == "/contacts"
+
+
+def test_signup_page_and_closed_signups(app, client):
+    page = html(client.get("/signup"))
+    assert 'data-api="POST /api/account"' in page
+    assert 'autocomplete="new-password"' in page
+    assert 'href="/login"' in page
+
+    app.config["SIGNUPS_OPEN"] = False
+    closed = html(client.get("/signup"))
+    assert "Sign-ups are closed" in closed
+    assert "/api/account" not in closed
+    assert 'href="/signup"' not in html(client.get("/login"))
+
+
+# --- logged in ------------------------------------------------------------------------------
+
+
+def test_list_shows_only_my_interviews_newest_first(ann, bob):
+    old = make_interview(ann, company="Old Corp", held_at="2026-01-05T10:00")
+    new = make_interview(ann, company="New Corp", held_at="2026-03-05T10:00")
+    make_interview(bob, company="Bobs Secret Ltd")
+
+    page = html(ann.get("/"))
+    assert "Old Corp" in page and "New Corp" in page
+    assert "Bobs Secret Ltd" not in page
+    assert page.index("New Corp") < page.index("Old Corp")
+    assert f'href="/interviews/{new["id"]}"' in page
+    assert f'href="/interviews/{old["id"]}"' in page
+    assert 'data-api="POST /api/interviews"' in page
+    assert 'data-api="DELETE /api/session"' in page, "the log-out button"
+    assert "No interviews yet" not in page
+
+
+def test_empty_list_says_what_to_do(ann):
+    page = html(ann.get("/"))
+    assert "No interviews yet" in page
+    assert '<details class="card add" open>' in page, "the add form starts open"
+
+
+def test_another_users_interview_page_is_404(ann, bob):
+    secret = make_interview(bob, company="Bobs Secret Ltd")
+    response = ann.get(f"/interviews/{secret['id']}")
+    assert response.status_code == 404
+    page = html(response)
+    assert "Bobs Secret Ltd" not in page
+    assert "No interview with this id" in page
+    assert bob.get(f"/interviews/{secret['id']}").status_code == 200
+
+
+def test_interview_page_shows_details_people_and_actions(ann):
+    interview = make_interview(
+        ann,
+        company="Acme GmbH",
+        position="Data Engineer",
+        held_at="2026-07-01T14:30",
+        location="Berlin",
+        notes="Liked Rust",
+        status="second_interview",
+    )
+    person = make_person(
+        ann,
+        interview["id"],
+        title="Head of Data",
+        emails=["dana@acme.example"],
+        phones=[{"number": "+49 30 123 456", "type": "work"}],
+        website="acme.example/dana",
+        role="referral",
+    )
+    page = html(ann.get(f"/interviews/{interview['id']}"))
+    # Ann is in Berlin: 14:30 local stays 14:30 on her page.
+    assert "Wed 01 Jul 2026, 14:30" in page
+    assert 'value="2026-07-01T14:30"' in page
+    for text in ("Acme GmbH", "Data Engineer", "Berlin", "Liked Rust", "Head of Data"):
+        assert text in page
+    assert '<option value="second_interview" selected>' in page
+    assert "Referral" in page
+    assert 'href="mailto:dana@acme.example"' in page
+    assert 'href="tel:+4930123456"' in page
+    assert 'href="https://acme.example/dana"' in page
+    api = f"/api/interviews/{interview['id']}"
+    assert f'data-api="DELETE {api}/contacts/{person["id"]}"' in page
+    assert f'data-api="PATCH {api}"' in page
+    assert f'data-api="DELETE {api}"' in page and "data-confirm=" in page
+    assert f'data-interview="{interview["id"]}"' in page
+
+
+SAFE_LINKS = ("/", "#", "mailto:", "tel:", "https://", "http://")
+
+
+def test_user_data_is_escaped(ann):
+    attack = "<script>alert(1)</script>"
+    interview = make_interview(ann, company=attack, notes='"><img src=x onerror=alert(2)>')
+    make_person(
+        ann,
+        interview["id"],
+        name="<b onmouseover=alert(3)>Dana</b>",
+        website="javascript:alert(4)",
+    )
+    for path in ("/", f"/interviews/{interview['id']}", "/contacts"):
+        page = html(ann.get(path))
+        assert attack not in page
+        assert "<img src=x" not in page and "<b onmouseover" not in page
+        for href in re.findall(r'href="([^"]*)"', page):
+            assert href.startswith(SAFE_LINKS), href
+            assert "javascript" not in href, href
+    page = html(ann.get(f"/interviews/{interview['id']}"))
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "&lt;b onmouseover=alert(3)&gt;Dana&lt;/b&gt;" in page
+    assert "javascript:alert(4)</span>" in page, "shown as text, never as a link"
+
+
+def test_contacts_lists_my_people_and_where_i_met_them(ann, bob):
+    interview = make_interview(ann, company="Acme GmbH")
+    make_person(ann, interview["id"], name="Dana Reyes", emails=["dana@acme.example"])
+    bobs = make_interview(bob, company="Elsewhere")
+    make_person(bob, bobs["id"], name="Bobs Contact")
+
+    page = html(ann.get("/contacts"))
+    assert "Dana Reyes" in page and 'href="mailto:dana@acme.example"' in page
+    assert f'href="/interviews/{interview["id"]}"' in page
+    assert "Bobs Contact" not in page
+
+
+def test_contacts_empty_state(ann):
+    assert "No contacts yet" in html(ann.get("/contacts"))
+
+
+# --- what every page is made of -------------------------------------------------------------
+
+INLINE = [
+    re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I),  # an inline script
+    re.compile(r"\sstyle=", re.I),  # a style attribute (CSP style-src 'self')
+    re.compile(r"<style", re.I),
+    re.compile(r"\son[a-z]+=", re.I),  # an inline event handler
+]
+
+
+def test_pages_need_no_inline_script_or_style(client, ann):
+    interview = make_interview(ann, company="Acme")
+    make_person(ann, interview["id"])
+    pages = [client.get("/"), client.get("/signup"), client.get("/login")]
+    pages += [ann.get(path) for path in ("/", f"/interviews/{interview['id']}", "/contacts")]
+    pages.append(ann.get(f"/interviews/{uuid.uuid4()}"))
+    for response in pages:
+        page = html(response)
+        for pattern in INLINE:
+            assert not pattern.search(page), (response.request.path, pattern.pattern)
+        assert '<html lang="en">' in page
+        assert 'name="viewport" content="width=device-width, initial-scale=1"' in page
+        assert '<meta name="color-scheme" content="light dark">' in page
+        assert '<script type="module" src="/static/js/app.js"></script>' in page
+        for control in re.findall(r"<(?:input|select|textarea)\b[^>]*\bid=\"([^\"]+)\"", page):
+            assert f'<label for="{control}">' in page, f"{control} has no label"
+
+
+def test_static_modules_exist_and_import_by_explicit_path(client):
+    for name in ("css/app.css", "js/app.js", "img/logo.svg"):
+        response = client.get(f"/static/{name}")
+        assert response.status_code == 200, name
+        response.close()
+    for module in sorted((STATIC / "js").glob("*.js")):
+        source = module.read_text()
+        for target in re.findall(r"from\s+'([^']+)'", source):
+            assert target.startswith("./") and target.endswith(".js"), (module.name, target)
+            assert (module.parent / target).exists(), (module.name, target)
+        assert "innerHTML" not in source, module.name
