@@ -112,6 +112,13 @@ def owned(model, row_id: uuid.UUID, noun: str):
     return row
 
 
+def apply_changes(row, changes: dict) -> None:
+    """Set the fields a PATCH named (and only those) and commit."""
+    for field, value in changes.items():
+        setattr(row, field, value)
+    db.session.commit()
+
+
 def create_once(model, payload: BaseModel, build):
     """Insert the row `build(digest)` makes, honouring a phone-minted id.
 

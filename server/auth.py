@@ -7,6 +7,7 @@ from flask import Blueprint
 from flask import current_app
 from flask import request
 
+from .api import apply_changes
 from .api import documented
 from .api import parse_body
 from .db import db
@@ -88,9 +89,7 @@ def change_account():
         user.password_hash = hash_password(payload.password)
         # Every other device logs out; this one stays in with the new token.
         user.session_token = new_session_token()
-    for field, value in changes.items():
-        setattr(user, field, value)
-    db.session.commit()
+    apply_changes(user, changes)
     login_user(user)
     return account_json(user)
 

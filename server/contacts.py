@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from flask import Blueprint
 from flask import request
 
+from .api import apply_changes
 from .api import create_once
 from .api import documented
 from .api import owned
@@ -109,9 +110,7 @@ def read_contact(contact_id: uuid.UUID):
 def change_contact(contact_id: uuid.UUID):
     contact = owned(Contact, contact_id, "contact")
     payload = parse_body(ContactPatch)
-    for field, value in payload.model_dump(exclude_unset=True).items():
-        setattr(contact, field, value)
-    db.session.commit()
+    apply_changes(contact, payload.model_dump(exclude_unset=True))
     return contact_json(contact)
 
 

@@ -7,6 +7,7 @@ import uuid
 import sqlalchemy as sa
 from flask import Blueprint
 
+from .api import apply_changes
 from .api import create_once
 from .api import documented
 from .api import owned
@@ -105,9 +106,7 @@ def change_interview(interview_id: uuid.UUID):
     changes = payload.model_dump(exclude_unset=True)
     if "held_at" in changes:
         changes["held_at"] = as_utc(changes["held_at"], current_user().timezone)
-    for field, value in changes.items():
-        setattr(interview, field, value)
-    db.session.commit()
+    apply_changes(interview, changes)
     return interview_json(interview)
 
 
