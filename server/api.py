@@ -112,15 +112,18 @@ def owned(model, row_id: uuid.UUID, noun: str):
     return row
 
 
-def apply_changes(row, changes: dict) -> None:
-    """Set the fields a PATCH named (and only those) and commit."""
+def apply_changes(row, changes: dict, then=None) -> None:
+    """Set the fields a PATCH named (and only those), run `then` (a re-plan), commit once."""
     for field, value in changes.items():
         setattr(row, field, value)
+    if then is not None:
+        then()
     db.session.commit()
 
 
-def create_once(model, payload: BaseModel, build):
-    """Insert the row `build(digest)` makes, honouring a phone-minted id.
+def create_once(model, payload: BaseModel, build, then=None):
+    """Insert the row `build(digest)` makes, honouring a phone-minted id; `then(row)` runs
+    in the same transaction (a re-plan).
 
     Returns (row, 201) on the first create and (row, 200) on a replay of the same id and
     body; the same id with another body, or another user's id, is a 409 that tells nothing.
@@ -136,6 +139,9 @@ def create_once(model, payload: BaseModel, build):
         row.id = row_id
     db.session.add(row)
     try:
+        db.session.flush()
+        if then is not None:
+            then(row)
         db.session.commit()
     except IntegrityError:
         # Two requests with the same id raced; the loser answers as a replay.

@@ -18,6 +18,8 @@ from .domain.times import as_local
 from .interviews import link_contact
 from .models import Contact
 from .models import Interview
+from .plan import replan_for_contact
+from .plan import replan_interview
 from .schemas import ContactCreate
 from .schemas import ContactOut
 from .schemas import ContactPatch
@@ -93,7 +95,7 @@ def create_contact():
             link_contact(interview, contact, payload.role or "interviewer")
         return contact
 
-    contact, status = create_once(Contact, payload, build)
+    contact, status = create_once(Contact, payload, build, then=replan_for_contact)
     return contact_json(contact), status
 
 
@@ -110,7 +112,8 @@ def read_contact(contact_id: uuid.UUID):
 def change_contact(contact_id: uuid.UUID):
     contact = owned(Contact, contact_id, "contact")
     payload = parse_body(ContactPatch)
-    apply_changes(contact, payload.model_dump(exclude_unset=True))
+    changes = payload.model_dump(exclude_unset=True)
+    apply_changes(contact, changes, then=lambda: replan_for_contact(contact))
     return contact_json(contact)
 
 
@@ -118,6 +121,11 @@ def change_contact(contact_id: uuid.UUID):
 @login_required
 @documented("Delete a contact (and its links to interviews)", status=204)
 def delete_contact(contact_id: uuid.UUID):
-    db.session.delete(owned(Contact, contact_id, "contact"))
+    contact = owned(Contact, contact_id, "contact")
+    interviews = [link.interview for link in contact.links]
+    db.session.delete(contact)
+    db.session.flush()
+    for interview in interviews:
+        replan_interview(interview)
     db.session.commit()
     return "", 204

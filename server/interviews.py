@@ -20,6 +20,8 @@ from .errors import ApiError
 from .models import Contact
 from .models import Interview
 from .models import InterviewContact
+from .plan import AGREEMENT_FIELDS
+from .plan import replan_interview
 from .schemas import InterviewCreate
 from .schemas import InterviewOut
 from .schemas import InterviewPatch
@@ -27,14 +29,16 @@ from .schemas import LinkIn
 from .schemas import LinkOut
 from .security import current_user
 from .security import login_required
+from .tasks import task_json
 
 bp = Blueprint("interviews", __name__, url_prefix="/api/interviews")
 
 
 def interview_json(interview: Interview, with_people: bool = True) -> dict:
     zone = current_user().timezone
-    people = []
+    people, tasks = [], []
     if with_people:
+        tasks = [task_json(task) for task in sorted(interview.tasks, key=lambda t: t.due_at)]
         people = [
             {
                 "id": link.contact.id,
@@ -56,6 +60,8 @@ def interview_json(interview: Interview, with_people: bool = True) -> dict:
         created_at=as_local(interview.created_at, zone),
         updated_at=as_local(interview.updated_at, zone),
         contacts=people,
+        tasks=tasks,
+        **{field: getattr(interview, field) for field in AGREEMENT_FIELDS},
     ).model_dump(mode="json")
 
 
@@ -86,7 +92,7 @@ def create_interview():
         held_at = as_utc(payload.held_at, user.timezone) if payload.held_at else utcnow()
         return Interview(user_id=user.id, create_hash=digest, held_at=held_at, **fields)
 
-    interview, status = create_once(Interview, payload, build)
+    interview, status = create_once(Interview, payload, build, then=replan_interview)
     return interview_json(interview), status
 
 
@@ -106,7 +112,10 @@ def change_interview(interview_id: uuid.UUID):
     changes = payload.model_dump(exclude_unset=True)
     if "held_at" in changes:
         changes["held_at"] = as_utc(changes["held_at"], current_user().timezone)
-    apply_changes(interview, changes)
+    if changes.get("status") == "second_interview" != interview.status:
+        # Invited back: the plan starts again as the next round.
+        changes["plan_round"] = interview.plan_round + 1
+    apply_changes(interview, changes, then=lambda: replan_interview(interview))
     return interview_json(interview)
 
 
@@ -138,6 +147,7 @@ def put_link(interview_id: uuid.UUID, contact_id: uuid.UUID):
     contact = owned(Contact, contact_id, "contact")
     payload = parse_body(LinkIn, allow_empty=True)
     link_contact(interview, contact, payload.role)
+    replan_interview(interview)
     db.session.commit()
     return {"interview_id": interview.id, "contact_id": contact.id, "role": payload.role}
 
@@ -152,5 +162,6 @@ def delete_link(interview_id: uuid.UUID, contact_id: uuid.UUID):
     if link is None:
         raise ApiError(404, "not_linked", "This contact is not linked to this interview.")
     db.session.delete(link)
+    replan_interview(interview)
     db.session.commit()
     return "", 204

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from datetime import date
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -36,10 +37,13 @@ class User(db.Model):
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
     country: Mapped[str | None] = mapped_column(sa.String(2))
     reminder_hour: Mapped[int] = mapped_column(sa.SmallInteger, default=9)
+    name: Mapped[str] = mapped_column(sa.String(200), default="")
     working_days: Mapped[list[str]] = mapped_column(sa.JSON, default=lambda: list(WEEKDAYS[:5]))
     # Part of every session cookie: rotating it (password change) logs out other devices.
     session_token: Mapped[str] = mapped_column(sa.String(64), default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When a push service last accepted a reminder for one of the user's devices.
+    last_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     interviews: Mapped[list[Interview]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -83,9 +87,24 @@ class Interview(OwnedRow, db.Model):
     location: Mapped[str] = mapped_column(sa.String(300), default="")
     status: Mapped[str] = mapped_column(sa.String(32), default="awaiting_decision")
     notes: Mapped[str] = mapped_column(sa.Text, default="")
+    # What was agreed: the plan is built from these.
+    decision_expected_on: Mapped[date | None] = mapped_column(sa.Date)
+    follow_up_wanted: Mapped[bool | None] = mapped_column(sa.Boolean)
+    follow_up_on: Mapped[date | None] = mapped_column(sa.Date)
+    follow_up_channel: Mapped[str | None] = mapped_column(sa.String(16))
+    not_before: Mapped[date | None] = mapped_column(sa.Date)
+    concerns: Mapped[str] = mapped_column(sa.Text, default="")
+    interests: Mapped[str] = mapped_column(sa.Text, default="")
+    points_to_recall: Mapped[str] = mapped_column(sa.Text, default="")
+    value_add_touches: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    # 1, then 2 after a second interview...: the plan restarts with each round.
+    plan_round: Mapped[int] = mapped_column(default=1)
 
     user: Mapped[User] = relationship(back_populates="interviews")
     links: Mapped[list[InterviewContact]] = relationship(
+        back_populates="interview", cascade="all, delete-orphan", passive_deletes=True
+    )
+    tasks: Mapped[list[Task]] = relationship(
         back_populates="interview", cascade="all, delete-orphan", passive_deletes=True
     )
 
@@ -124,3 +143,89 @@ class InterviewContact(db.Model):
 
     interview: Mapped[Interview] = relationship(back_populates="links")
     contact: Mapped[Contact] = relationship(back_populates="links")
+
+
+class Task(OwnedRow, db.Model):
+    """Something to do, planned from an interview (plan_key set) or added by the user.
+
+    A planned task is keyed by (interview, plan_key = kind and contact) and updated in place
+    by every re-plan, so its id (and calendar UID) never changes.
+    """
+
+    __tablename__ = "tasks"
+    __table_args__ = (sa.UniqueConstraint("interview_id", "plan_key"),)
+
+    interview_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("interviews.id", ondelete="CASCADE"), index=True
+    )
+    contact_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("contacts.id", ondelete="SET NULL"), index=True
+    )
+    plan_key: Mapped[str | None] = mapped_column(sa.String(80))
+    kind: Mapped[str] = mapped_column(sa.String(32), default="custom")
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # When the plan's rule wanted it (due_at may be later: never in the past). A re-plan that
+    # asks for the same time leaves due_at alone, so an overdue task is not pushed to "now".
+    planned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    channel: Mapped[str] = mapped_column(sa.String(16), default="other")
+    title: Mapped[str] = mapped_column(sa.String(200))
+    subject: Mapped[str] = mapped_column(sa.String(300), default="")
+    body: Mapped[str] = mapped_column(sa.Text, default="")
+    status: Mapped[str] = mapped_column(sa.String(16), default="pending")
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # True once the user rescheduled, snoozed or edited it: re-plans keep what they gave.
+    user_changed: Mapped[bool] = mapped_column(sa.Boolean, default=False)
+    # The state before the last action, for /undo; the last action's id, for replays.
+    undo_state: Mapped[dict | None] = mapped_column(sa.JSON)
+    last_action_id: Mapped[str | None] = mapped_column(sa.String(64))
+
+    interview: Mapped[Interview | None] = relationship(back_populates="tasks")
+    contact: Mapped[Contact | None] = relationship()
+
+
+class PushSubscription(db.Model):
+    """One device's web-push subscription (a user may have several)."""
+
+    __tablename__ = "push_subscriptions"
+
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True, default=new_id)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    endpoint: Mapped[str] = mapped_column(sa.String(1000), unique=True)
+    p256dh: Mapped[str] = mapped_column(sa.String(200))
+    auth: Mapped[str] = mapped_column(sa.String(100))
+    user_agent: Mapped[str] = mapped_column(sa.String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Reminder(db.Model):
+    """The dispatcher's queue: one row per pending task, due when the task is.
+
+    Claimed with a lease (at-least-once): a dispatcher that dies mid-send leaves the lease to
+    expire and another sends again; the phone collapses the repeat by Topic and tag.
+    """
+
+    __tablename__ = "reminders"
+    __table_args__ = (sa.Index("ix_reminders_queue", "state", "next_try_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("tasks.id", ondelete="CASCADE"), unique=True
+    )
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    # The task's due time this reminder is for: a rescheduled task is reminded again.
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # due -> sent | failed (retries exhausted) | no_device (nothing to send to)
+    state: Mapped[str] = mapped_column(sa.String(16), default="due")
+    next_try_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(default=0)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(sa.String(300), default="")
+
+    # Lets the unit of work insert the task before its reminder.
+    task: Mapped[Task] = relationship()

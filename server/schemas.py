@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import uuid
 import zoneinfo
+from datetime import date
 from datetime import datetime
 from typing import Annotated
 from typing import Literal
@@ -59,6 +60,7 @@ Country = Annotated[str, StringConstraints(pattern=r"^[A-Za-z]{2}$"), AfterValid
 Password = Annotated[str, StringConstraints(min_length=8, max_length=200)]
 Status = Literal["awaiting_decision", "second_interview", "offer", "rejected", "withdrawn"]
 Role = Literal["interviewer", "referral", "reference", "other"]
+Channel = Literal["email", "phone", "in_person"]
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 
 
@@ -78,6 +80,7 @@ class AccountCreate(Body):
 
 
 class AccountPatch(Body):
+    name: Short = None
     timezone: TimeZone = None
     country: Country | None = None
     reminder_hour: Annotated[int, Field(ge=0, le=23)] = None
@@ -97,6 +100,7 @@ class AccountPatch(Body):
 class AccountOut(BaseModel):
     id: uuid.UUID
     email: str
+    name: str
     timezone: str
     country: str | None
     reminder_hour: int
@@ -112,7 +116,23 @@ class SessionCreate(Body):
 # --- interviews -----------------------------------------------------------------------------
 
 
-class InterviewCreate(Body):
+class Agreement(Body):
+    """What was agreed at the interview; the follow-up plan is built from it."""
+
+    decision_expected_on: date | None = Field(None, description="when a decision is expected")
+    follow_up_wanted: bool | None = Field(
+        None, description="true/false if the interviewer said; null when nothing was agreed"
+    )
+    follow_up_on: date | None = Field(None, description="the agreed follow-up date")
+    follow_up_channel: Channel | None = None
+    not_before: date | None = Field(None, description="never follow up before this date")
+    concerns: LongText = Field("", description="concerns or barriers raised")
+    interests: LongText = Field("", description="what the interviewer cares about")
+    points_to_recall: LongText = Field("", description="specific points to recall")
+    value_add_touches: bool = Field(False, description="opt in to value-add touches")
+
+
+class InterviewCreate(Agreement):
     id: uuid.UUID | None = None
     company: Name
     position: Short = ""
@@ -124,7 +144,7 @@ class InterviewCreate(Body):
     notes: LongText = ""
 
 
-class InterviewPatch(Body):
+class InterviewPatch(Agreement):
     company: Name = None
     position: Short = None
     held_at: datetime = None
@@ -141,7 +161,9 @@ class PersonOut(BaseModel):
     role: Role
 
 
-class InterviewOut(BaseModel):
+class InterviewOut(Agreement):
+    model_config = ConfigDict(extra="ignore")
+
     id: uuid.UUID
     company: str
     position: str
@@ -152,6 +174,7 @@ class InterviewOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     contacts: list[PersonOut] = []
+    tasks: list[TaskOut] = Field([], description="the plan, soonest first")
 
 
 # --- contacts -------------------------------------------------------------------------------
@@ -238,3 +261,60 @@ class LinkOut(BaseModel):
 class ErrorOut(BaseModel):
     error: str
     message: str
+
+
+# --- tasks ----------------------------------------------------------------------------------
+
+TaskChannel = Literal["email", "mail", "phone", "in_person", "other"]
+
+
+class TaskCreate(Body):
+    """A task of the user's own (planned tasks come from the interview)."""
+
+    id: uuid.UUID | None = None
+    title: Name
+    due_at: datetime = Field(description="ISO 8601; without an offset it is the user's local time")
+    channel: TaskChannel = "other"
+    subject: _text(300) = ""
+    body: LongText = ""
+    interview_id: uuid.UUID | None = None
+    contact_id: uuid.UUID | None = None
+
+
+class TaskPatch(Body):
+    title: Name = None
+    due_at: datetime = None
+    channel: TaskChannel = None
+    subject: _text(300) = None
+    body: LongText = None
+
+
+class TaskAction(Body):
+    action_id: Annotated[str, StringConstraints(max_length=64)] | None = Field(
+        None, description="a client-minted id: a replay of the same action changes nothing"
+    )
+
+
+class TaskSnooze(TaskAction):
+    until: Literal["1h", "tomorrow", "next_working_day"]
+
+
+class TaskOut(BaseModel):
+    id: uuid.UUID
+    interview_id: uuid.UUID | None
+    contact_id: uuid.UUID | None
+    kind: str
+    due_at: datetime
+    channel: str
+    title: str
+    subject: str
+    body: str
+    status: Literal["pending", "done", "skipped"]
+    completed_at: datetime | None
+    user_changed: bool
+    contact_name: str = ""
+    company: str = ""
+    can_undo: bool = False
+
+
+InterviewOut.model_rebuild()

@@ -23,6 +23,17 @@ ATTACKS = {
     ("PATCH", "/api/contacts/<uuid:contact_id>"): [("{c}", {"name": "Pwned"}, 404)],
     ("DELETE", "/api/contacts/<uuid:contact_id>"): [("{c}", None, 404)],
     ("POST", "/api/interviews"): [("", {"id": "{i}", "company": "Acme"}, 409)],
+    ("PATCH", "/api/tasks/<uuid:task_id>"): [("{t}", {"title": "Pwned"}, 404)],
+    ("DELETE", "/api/tasks/<uuid:task_id>"): [("{t}", None, 404), ("{ot}", None, 404)],
+    ("POST", "/api/tasks/<uuid:task_id>/done"): [("{t}/done", {}, 404)],
+    ("POST", "/api/tasks/<uuid:task_id>/skip"): [("{t}/skip", {}, 404)],
+    ("POST", "/api/tasks/<uuid:task_id>/snooze"): [("{t}/snooze", {"until": "1h"}, 404)],
+    ("POST", "/api/tasks/<uuid:task_id>/undo"): [("{t}/undo", {}, 404)],
+    ("POST", "/api/tasks"): [
+        ("", {"id": "{ot}", "title": "Acme", "due_at": "2030-01-01T10:00"}, 409),
+        ("", {"title": "Spy", "due_at": "2030-01-01T10:00", "interview_id": "{i}"}, 404),
+        ("", {"title": "Spy", "due_at": "2030-01-01T10:00", "contact_id": "{c}"}, 404),
+    ],
     ("POST", "/api/contacts"): [
         ("", {"id": "{c}", "name": "Dana Reyes"}, 409),
         ("", {"name": "Spy", "interview_id": "{i}"}, 404),
@@ -32,6 +43,7 @@ ATTACKS = {
 OWN_ONLY = {
     ("GET", "/api/interviews"),
     ("GET", "/api/contacts"),
+    ("GET", "/api/tasks"),
     ("GET", "/api/account"),
     ("PATCH", "/api/account"),
     ("DELETE", "/api/account"),
@@ -52,6 +64,8 @@ def _fill(template, ids):
 
 def _snapshot(client, ids):
     return (
+        client.get("/api/tasks?view=today").get_json(),
+        client.get("/api/tasks?view=upcoming").get_json(),
         client.get("/api/interviews").get_json(),
         client.get("/api/contacts").get_json(),
         client.get(f"/api/interviews/{ids['i']}").get_json(),
@@ -77,6 +91,12 @@ def test_second_user_cannot_see_or_change_first_users_data(ann, bob):
         "/api/contacts",
         json={"id": str(uuid.uuid4()), "name": "Dana Reyes", "interview_id": interview["id"]},
     ).get_json()
+    own_task = ann.post(
+        "/api/tasks",
+        json={"id": str(uuid.uuid4()), "title": "Dana call", "due_at": "2030-01-01T10:00"},
+    ).get_json()
+    planned = ann.get(f"/api/interviews/{interview['id']}").get_json()["tasks"]
+    assert planned, "linking an interviewer plans tasks"
     bobs_interview = bob.post("/api/interviews", json={"company": "Bobco"}).get_json()
     bobs_contact = bob.post("/api/contacts", json={"name": "Bob's friend"}).get_json()
     ids = {
@@ -84,6 +104,8 @@ def test_second_user_cannot_see_or_change_first_users_data(ann, bob):
         "c": contact["id"],
         "bi": bobs_interview["id"],
         "bc": bobs_contact["id"],
+        "t": planned[0]["id"],
+        "ot": own_task["id"],
     }
     before = _snapshot(ann, ids)
 
@@ -98,5 +120,7 @@ def test_second_user_cannot_see_or_change_first_users_data(ann, bob):
 
     assert _snapshot(ann, ids) == before
     assert [row["company"] for row in bob.get("/api/interviews").get_json()] == ["Bobco"]
+    for view in ("today", "upcoming", "done"):
+        assert "Dana" not in bob.get(f"/api/tasks?view={view}").get_data(as_text=True)
     assert [row["name"] for row in bob.get("/api/contacts").get_json()] == ["Bob's friend"]
     assert "Dana" not in bob.get("/api/contacts?q=dana").get_data(as_text=True)
