@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from urllib.parse import quote
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -16,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from .api import owned
 from .db import db
+from .db import utcnow
 from .domain.times import as_local
 from .interviews import users_interviews
 from .models import Contact
@@ -62,6 +64,13 @@ def weblink(website: str) -> str | None:
     if "@" in parts.netloc:  # "mailto:a@b" would become a link to b
         return None
     return address
+
+
+@bp.app_template_filter("mailto_part")
+def mailto_part(text: str, safe: str = "") -> str:
+    """Percent-encoded for a mailto: link, line breaks as %0D%0A (RFC 6068)."""
+    lines = (text or "").replace("\r\n", "\n").replace("\r", "\n")
+    return quote(lines.replace("\n", "\r\n"), safe=safe)
 
 
 @bp.app_context_processor
@@ -117,7 +126,21 @@ def signup():
 def interview(interview_id: uuid.UUID):
     row = owned(Interview, interview_id, "interview")
     links = sorted(row.links, key=lambda link: link.created_at)
-    return render_template("interview.html", interview=row, links=links)
+    mine = [task for task in row.tasks if task.user_id == row.user_id]
+    pending = sorted((t for t in mine if t.status == "pending"), key=lambda t: t.due_at)
+    finished = sorted(
+        (t for t in mine if t.status != "pending"),
+        key=lambda t: t.completed_at or t.due_at,
+        reverse=True,
+    )
+    return render_template(
+        "interview.html",
+        interview=row,
+        links=links,
+        pending=pending,
+        finished=finished,
+        now=utcnow(),
+    )
 
 
 @bp.get("/contacts")

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import datetime
+from datetime import UTC
 from pathlib import Path
 from urllib.parse import parse_qs
 from urllib.parse import urlsplit
 
 import pytest
+from markupsafe import escape
+
+from server.db import db
+from server.models import Task
+from server.pages import mailto_part
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
 
@@ -255,3 +262,222 @@ def test_static_modules_exist_and_import_by_explicit_path(client):
             assert target.startswith("./") and target.endswith(".js"), (module.name, target)
             assert (module.parent / target).exists(), (module.name, target)
         assert "innerHTML" not in source, module.name
+
+
+# --- the plan and what was agreed -----------------------------------------------------------
+
+
+def planned(client, interview_id: str) -> list[dict]:
+    response = client.get(f"/api/interviews/{interview_id}")
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()["tasks"]
+
+
+def agree(client, interview_id: str, **fields) -> dict:
+    response = client.patch(f"/api/interviews/{interview_id}", json=fields)
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def test_plan_lists_pending_tasks_soonest_first_with_drafts(ann):
+    interview = make_interview(ann, company="Acme GmbH", position="Data Engineer")
+    make_person(
+        ann,
+        interview["id"],
+        emails=["dana@acme.example"],
+        phones=[{"number": "+49 30 123 456", "type": "work"}],
+    )
+    agree(
+        ann,
+        interview["id"],
+        follow_up_wanted=True,
+        follow_up_on="2026-12-03",
+        follow_up_channel="phone",
+        points_to_recall="The migration off Oracle",
+    )
+    tasks = planned(ann, interview["id"])
+    kinds = {task["kind"] for task in tasks}
+    assert {"thank_you_email", "handwritten_note", "agreed_follow_up"} <= kinds, kinds
+
+    page = html(ann.get(f"/interviews/{interview['id']}"))
+    assert 'id="plan-heading"' in page
+    plan = page[page.index('id="plan-heading"') : page.index('id="agreed-heading"')]
+    positions = []
+    for task in tasks:
+        title = str(escape(task["title"]))
+        assert title in plan, task["title"]
+        positions.append(plan.index(title))
+        assert str(escape(task["body"])) in plan, f"the draft of {task['kind']}"
+        if task["subject"]:
+            assert str(escape(task["subject"])) in plan
+        assert f'data-api="POST /api/tasks/{task["id"]}/done"' in plan
+        assert f'data-api="POST /api/tasks/{task["id"]}/snooze"' in plan
+        assert f'data-copy="t-{task["id"]}-body"' in plan
+        assert f'id="t-{task["id"]}-body"' in plan
+    assert positions == sorted(positions), "soonest first"
+    assert [task["due_at"] for task in tasks] == sorted(task["due_at"] for task in tasks)
+    assert '<option value="next_working_day">' in plan
+    assert "Dana Reyes" in plan
+
+    email = next(task for task in tasks if task["kind"] == "thank_you_email")
+    assert "migration off Oracle" in email["body"] and "\n" in email["body"]
+    mailto = (
+        "mailto:dana@acme.example?subject="
+        + mailto_part(email["subject"])
+        + "&amp;body="
+        + mailto_part(email["body"])
+    )
+    assert f'href="{mailto}"' in plan
+    assert "%0D%0A" in mailto and "%0A%0A" not in mailto
+    assert 'href="tel:+4930123456"' in plan, "the agreed follow-up call"
+    assert 'details class="card add finished"' not in page, "nothing finished yet"
+
+
+def test_mailto_part_percent_encodes_and_uses_crlf():
+    assert (
+        mailto_part("Hi Dana,\n\nThanks & bye?") == "Hi%20Dana%2C%0D%0A%0D%0AThanks%20%26%20bye%3F"
+    )
+    assert mailto_part("a\r\nb\rc") == "a%0D%0Ab%0D%0Ac"
+    assert mailto_part("<b>\"'") == "%3Cb%3E%22%27"
+    assert mailto_part("") == ""
+
+
+def test_finished_tasks_are_listed_with_undo(ann):
+    interview = make_interview(ann)
+    make_person(ann, interview["id"])
+    tasks = planned(ann, interview["id"])
+    note = next(task for task in tasks if task["kind"] == "handwritten_note")
+    assert ann.post(f"/api/tasks/{note['id']}/done", json={}).status_code == 200
+
+    page = html(ann.get(f"/interviews/{interview['id']}"))
+    assert f'data-api="POST /api/tasks/{note["id"]}/done"' not in page
+    finished = page[page.index('class="card add finished"') :]
+    assert str(escape(note["title"])) in finished
+    assert f'data-api="POST /api/tasks/{note["id"]}/undo"' in finished
+
+    assert ann.post(f"/api/tasks/{note['id']}/undo", json={}).status_code == 200
+    page = html(ann.get(f"/interviews/{interview['id']}"))
+    assert f'data-api="POST /api/tasks/{note["id"]}/done"' in page
+    assert 'class="card add finished"' not in page
+
+
+def test_a_snoozed_task_offers_undo(ann):
+    interview = make_interview(ann)
+    make_person(ann, interview["id"])
+    task = planned(ann, interview["id"])[0]
+    response = ann.post(f"/api/tasks/{task['id']}/snooze", json={"until": "tomorrow"})
+    assert response.status_code == 200
+    page = html(ann.get(f"/interviews/{interview['id']}"))
+    assert f'data-api="POST /api/tasks/{task["id"]}/undo"' in page
+    assert "Undo snooze" in page
+
+
+def control(page: str, control_id: str) -> str:
+    match = re.search(rf'<(?:input|textarea)\b[^>]*\bid="{control_id}"[^>]*>', page)
+    assert match, control_id
+    return match.group(0)
+
+
+def test_agreement_form_shows_saved_values(ann):
+    interview = make_interview(ann)
+    page = html(ann.get(f"/interviews/{interview['id']}"))
+    assert 'data-shape="agreement"' in page
+    assert f'data-api="PATCH /api/interviews/{interview["id"]}" data-shape="agreement"' in page
+    assert "Record what was agreed" in page
+    assert "checked" in control(page, "a-wanted-3"), "nothing agreed yet"
+    assert "checked" in control(page, "a-channel-4")
+    assert "value=" not in control(page, "a-decision")
+    assert "checked" not in control(page, "a-touches")
+
+    agree(
+        ann,
+        interview["id"],
+        decision_expected_on="2026-12-01",
+        follow_up_wanted=True,
+        follow_up_on="2026-12-03",
+        follow_up_channel="in_person",
+        not_before="2026-11-30",
+        concerns="Little Spark experience",
+        interests="data contracts\nstreaming costs",
+        points_to_recall="The migration off Oracle",
+        value_add_touches=True,
+    )
+    page = html(ann.get(f"/interviews/{interview['id']}"))
+    assert "Change what was agreed" in page
+    assert 'value="2026-12-01"' in control(page, "a-decision")
+    assert 'value="2026-12-03"' in control(page, "a-follow-up-on")
+    assert 'value="2026-11-30"' in control(page, "a-not-before")
+    assert 'value="yes" checked' in control(page, "a-wanted-1")
+    assert "checked" not in control(page, "a-wanted-2") + control(page, "a-wanted-3")
+    assert 'value="in_person" checked' in control(page, "a-channel-3")
+    assert "checked" in control(page, "a-touches")
+    assert ">Little Spark experience</textarea>" in page
+    assert ">data contracts\nstreaming costs</textarea>" in page
+    assert ">The migration off Oracle</textarea>" in page
+    assert "They asked me to follow up, in person, on Thu 03 Dec 2026" in page
+    assert "Tue 01 Dec 2026" in page
+
+    agree(ann, interview["id"], follow_up_wanted=False, follow_up_channel=None)
+    page = html(ann.get(f"/interviews/{interview['id']}"))
+    assert 'value="no" checked' in control(page, "a-wanted-2")
+    assert 'value="" checked' in control(page, "a-channel-4")
+    assert "They asked me not to follow up" in page
+
+
+def test_another_users_tasks_never_appear(app, ann, bob):
+    mine = make_interview(ann, company="Acme")
+    make_person(ann, mine["id"], name="Dana Reyes")
+    theirs = make_interview(bob, company="Bobs Secret Ltd")
+    make_person(bob, theirs["id"], name="Bobs Contact")
+    bobs_tasks = planned(bob, theirs["id"])
+    assert bobs_tasks
+
+    # Even a row of Bob's that points at Ann's interview (the API never makes one) stays out.
+    with app.app_context():
+        intruder = Task(
+            user_id=uuid.UUID(bob.account["id"]),
+            create_hash="x" * 64,
+            interview_id=uuid.UUID(mine["id"]),
+            due_at=datetime.now(UTC),
+            title="Bobs private task",
+            body="Bobs private draft",
+        )
+        db.session.add(intruder)
+        db.session.commit()
+        intruder_id = str(intruder.id)
+
+    page = html(ann.get(f"/interviews/{mine['id']}"))
+    assert "Dana Reyes" in page
+    for text in ("Bobs Contact", "Bobs Secret Ltd", "Bobs private task", "Bobs private draft"):
+        assert text not in page
+    for task in bobs_tasks:
+        assert task["id"] not in page
+    assert intruder_id not in page
+
+
+def test_plan_and_agreement_escape_user_text(ann):
+    attack = "<script>alert(1)</script>"
+    interview = make_interview(ann, company=attack, position='"><img src=x onerror=alert(2)>')
+    make_person(
+        ann, interview["id"], name="<b onmouseover=alert(3)>Dana</b>", emails=["d@x.example"]
+    )
+    agree(
+        ann,
+        interview["id"],
+        concerns="</textarea><script>alert(5)</script>",
+        interests=attack,
+        points_to_recall="<img src=y onerror=alert(6)>",
+        value_add_touches=True,
+    )
+    assert planned(ann, interview["id"])
+    page = html(ann.get(f"/interviews/{interview['id']}"))
+    assert "<script>alert" not in page
+    assert "</textarea><script>" not in page
+    assert "<img src=x" not in page and "<img src=y" not in page
+    assert "<b onmouseover" not in page
+    assert "&lt;/textarea&gt;&lt;script&gt;alert(5)&lt;/script&gt;" in page
+    for href in re.findall(r'href="([^"]*)"', page):
+        assert href.startswith(SAFE_LINKS), href
+        assert "<" not in href and '"' not in href and " " not in href, href
+    mailtos = re.findall(r'href="(mailto:d@x\.example\?[^"]*)"', page)
+    assert mailtos, "the thank-you email opens the mail app"

@@ -4,9 +4,33 @@ import { api, ApiError } from './api.js';
 import { remember, say } from './flash.js';
 import { FIELD_INPUTS, shapes } from './shapes.js';
 
-/** Wire every form[data-api] under `root`. */
+/** Wire every form[data-api] under `root`, and every copy button (data-copy="element id"). */
 export function bindForms(root = document) {
   for (const form of root.querySelectorAll('form[data-api]')) bindForm(form);
+  for (const button of root.querySelectorAll('button[data-copy]')) bindCopy(button);
+}
+
+/** Copy the text of the element named by data-copy; without a clipboard, select it instead. */
+function bindCopy(button) {
+  button.addEventListener('click', async () => {
+    const source = document.getElementById(button.dataset.copy);
+    if (!source) return;
+    // A status line beside the buttons: the page-wide one may be scrolled out of sight.
+    const status = button.parentElement.querySelector('[data-copy-status]');
+    const tell = (message) => (status ? (status.textContent = message) : say(message));
+    try {
+      if (!navigator.clipboard) throw new Error('no clipboard here');
+      await navigator.clipboard.writeText(source.textContent);
+      tell(button.dataset.copied || 'Copied.');
+    } catch {
+      const range = document.createRange();
+      range.selectNodeContents(source);
+      const selection = window.getSelection();
+      selection.removeAllRanges();
+      selection.addRange(range);
+      tell('Could not copy here. The text is selected: use your device’s Copy.');
+    }
+  });
 }
 
 export function bindForm(form) {

@@ -42,6 +42,23 @@ export const shapes = {
     return body;
   },
 
+  agreement(values) {
+    // Every field is sent: an empty date clears it (null), an empty text clears it ("").
+    const day = (value) => value || null;
+    const wanted = { yes: true, no: false };
+    return {
+      decision_expected_on: day(values.decision_expected_on),
+      follow_up_wanted: wanted[values.follow_up_wanted] ?? null,
+      follow_up_on: day(values.follow_up_on),
+      follow_up_channel: values.follow_up_channel || null,
+      not_before: day(values.not_before),
+      concerns: values.concerns ?? '',
+      interests: values.interests ?? '',
+      points_to_recall: values.points_to_recall ?? '',
+      value_add_touches: values.value_add_touches === 'on',
+    };
+  },
+
   person(values, form) {
     return compact({
       id: pendingId(form),
