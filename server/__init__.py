@@ -49,6 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import interviews
     from . import meta
     from . import pages
+    from . import push
     from . import reminders  # noqa: F401 (keeps the reminder queue in step with tasks)
     from . import tasks
     from .errors import register_error_handlers
@@ -56,7 +57,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     init_security(app)
     register_error_handlers(app)
-    for module in (meta, auth, interviews, contacts, tasks, pages):
+    for module in (meta, auth, interviews, contacts, tasks, push, pages):
         app.register_blueprint(module.bp)
     return app
 

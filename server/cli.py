@@ -29,8 +29,21 @@ def migrated_app():
 @click.option("--certfile", type=click.Path(exists=True, dir_okay=False), help="TLS certificate.")
 @click.option("--keyfile", type=click.Path(exists=True, dir_okay=False), help="TLS private key.")
 @click.option("--threads", default=8, show_default=True, type=int, help="Request threads.")
-def serve(host: str, port: int, certfile: str | None, keyfile: str | None, threads: int) -> None:
-    """Apply migrations, then serve under gunicorn (one process, threads)."""
+@click.option(
+    "--no-dispatcher",
+    is_flag=True,
+    help="Send no reminders from this server (run `afterview reminders run` instead).",
+)
+def serve(
+    host: str,
+    port: int,
+    certfile: str | None,
+    keyfile: str | None,
+    threads: int,
+    no_dispatcher: bool,
+) -> None:
+    """Apply migrations, then serve under gunicorn (one process, threads); the worker also
+    sends the reminders that fall due."""
     from .serving import serve_forever
 
     if bool(certfile) != bool(keyfile):
@@ -45,6 +58,7 @@ def serve(host: str, port: int, certfile: str | None, keyfile: str | None, threa
         certfile,
         keyfile,
         announce=f"Afterview is running at {scheme}://{shown}:{port}",
+        dispatcher=not no_dispatcher,
     )
 
 
@@ -108,3 +122,8 @@ def create_user(email: str, timezone: str) -> None:
         db.session.add(user)
         db.session.commit()
     click.echo(f"Created the account {address}.")
+
+
+from .reminders_cli import reminders  # noqa: E402
+
+main.add_command(reminders)

@@ -29,6 +29,29 @@ DEFAULTS = {
     "LOGIN_MAX_FAILURES_PER_EMAIL": 5,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 49,
     "JSON_SORT_KEYS": False,
+    # Web push: only these push services are ever POSTed to (no request forgery through a
+    # subscription). "*." matches any subdomain; AFTERVIEW_PUSH_HOSTS adds more, and a
+    # loopback entry (127.0.0.1, localhost, ::1, optionally with a port) also allows plain
+    # http, for tests and the benchmark's local sink.
+    "PUSH_HOSTS": (
+        "fcm.googleapis.com",
+        "updates.push.services.mozilla.com",
+        "*.push.apple.com",
+        "web.push.apple.com",
+        "*.notify.windows.com",
+    ),
+    # The VAPID `sub` claim: a mailto: or https: URL the push services may contact. None means
+    # PUBLIC_URL when it is https, else a mailto: on the server's host.
+    "VAPID_SUBJECT": None,
+    # How long a push service keeps a reminder for a phone that is offline (seconds).
+    "PUSH_TTL": 24 * 60 * 60,
+    "PUSH_TIMEOUT": 10.0,
+    "PUSH_CONCURRENCY": 64,
+    # The dispatcher: reminders claimed per batch, the lease they are held under while sent,
+    # and the longest sleep between looks at the queue.
+    "DISPATCH_BATCH": 250,
+    "DISPATCH_LEASE_SECONDS": 120,
+    "DISPATCH_POLL_SECONDS": 1.0,
 }
 
 # Secrets that must never protect a production server.
@@ -66,6 +89,11 @@ def from_environment(environ: os._Environ | dict) -> dict:
         found["SIGNUPS_OPEN"] = _env_bool(environ["AFTERVIEW_SIGNUPS"])
     if environ.get("AFTERVIEW_TRUSTED_PROXIES"):
         found["TRUSTED_PROXIES"] = int(environ["AFTERVIEW_TRUSTED_PROXIES"])
+    if environ.get("AFTERVIEW_PUSH_HOSTS"):
+        extra = [host.strip() for host in environ["AFTERVIEW_PUSH_HOSTS"].split(",")]
+        found["PUSH_HOSTS"] = (*DEFAULTS["PUSH_HOSTS"], *[host for host in extra if host])
+    if environ.get("AFTERVIEW_VAPID_SUBJECT"):
+        found["VAPID_SUBJECT"] = environ["AFTERVIEW_VAPID_SUBJECT"].strip()
     if environ.get("FLASK_DEBUG"):
         found["DEBUG"] = _env_bool(environ["FLASK_DEBUG"])
     return found
@@ -97,8 +125,26 @@ def instance_secret(instance_path: Path, name: str, make) -> str:
     return target.read_text().strip()
 
 
+def vapid_subject(config: dict) -> str:
+    """The VAPID `sub`: Apple refuses one that is not a mailto: or https: URL (403)."""
+    subject = config.get("VAPID_SUBJECT")
+    if not subject:
+        public = config["PUBLIC_URL"]
+        if public.startswith("https://"):
+            return public
+        host = public.split("://", 1)[-1].split("/")[0].split(":")[0] or "localhost"
+        return f"mailto:afterview@{host}"
+    if not subject.startswith(("mailto:", "https://")):
+        raise UnsafeConfig(
+            "AFTERVIEW_VAPID_SUBJECT must be a mailto: or https: URL (push services refuse "
+            f"anything else), not {subject!r}."
+        )
+    return subject
+
+
 def check_production_safety(config: dict) -> None:
     """Refuse to serve with a default or short secret outside debug and tests."""
+    vapid_subject(config)  # a bad VAPID subject fails every push: refuse it at start
     if config.get("TESTING") or config.get("DEBUG"):
         return
     secret = str(config.get("SECRET_KEY") or "")

@@ -18,7 +18,8 @@ def sync_reminder(session: Session, task: Task) -> None:
     """Create, move or stand down the reminder of one task."""
     with session.no_autoflush:
         reminder = session.scalar(sa.select(Reminder).where(Reminder.task_id == task.id))
-    if task.status != "pending":
+    # Column defaults apply at INSERT, after this hook: a new task without one is pending.
+    if (task.status or "pending") != "pending":
         if reminder is not None and reminder.state == "due":
             reminder.state = "cancelled"
         return

@@ -106,6 +106,8 @@ class AccountOut(BaseModel):
     reminder_hour: int
     working_days: list[Weekday]
     created_at: datetime
+    # When a push service last accepted a reminder for one of the user's devices.
+    last_reminder_at: datetime | None = None
 
 
 class SessionCreate(Body):
@@ -318,3 +320,103 @@ class TaskOut(BaseModel):
 
 
 InterviewOut.model_rebuild()
+
+
+# --- web push -------------------------------------------------------------------------------
+
+
+def _b64url_bytes(value: str) -> bytes:
+    import base64
+    import binascii
+
+    try:
+        return base64.urlsafe_b64decode(value.rstrip("=") + "=" * (-len(value.rstrip("=")) % 4))
+    except (binascii.Error, ValueError):
+        raise ValueError("is not base64url") from None
+
+
+def _check_p256dh(value: str) -> str:
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    raw = _b64url_bytes(value)
+    try:
+        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)
+    except ValueError:
+        raise ValueError("is not a P-256 public key (65 bytes, base64url)") from None
+    if len(raw) != 65:
+        raise ValueError("is not an uncompressed P-256 public key (65 bytes, base64url)")
+    return value
+
+
+def _check_auth(value: str) -> str:
+    if len(_b64url_bytes(value)) != 16:
+        raise ValueError("is not a 16-byte auth secret (base64url)")
+    return value
+
+
+B64 = r"^[A-Za-z0-9_-]+={0,2}$"
+
+
+class PushKeys(BaseModel):
+    # What browsers send may grow new fields: ignore them rather than refuse a subscription.
+    model_config = ConfigDict(extra="ignore")
+
+    p256dh: Annotated[
+        str, StringConstraints(pattern=B64, max_length=200), AfterValidator(_check_p256dh)
+    ]
+    auth: Annotated[
+        str, StringConstraints(pattern=B64, max_length=100), AfterValidator(_check_auth)
+    ]
+
+
+class PushSubscriptionIn(BaseModel):
+    """The browser's PushSubscription.toJSON(), as it is."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    endpoint: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
+    expirationTime: float | None = None
+    keys: PushKeys
+
+
+class PushEndpoint(Body):
+    endpoint: Annotated[str, StringConstraints(strip_whitespace=True, max_length=1000)]
+
+
+class PushKeyOut(BaseModel):
+    publicKey: str = Field(description="the VAPID public key: applicationServerKey")
+
+
+class PushDeviceOut(BaseModel):
+    id: uuid.UUID
+    push_service: str = Field(description="the push service's host")
+    user_agent: str
+    created_at: datetime
+    last_success_at: datetime | None
+
+
+class PushTestDevice(BaseModel):
+    id: uuid.UUID
+    push_service: str
+    outcome: Literal["sent", "gone", "retry", "failed"]
+    status: int | None
+    message: str
+
+
+class PushTestOut(BaseModel):
+    sent: int
+    devices: list[PushTestDevice]
+
+
+class FailedReminderOut(BaseModel):
+    task_id: uuid.UUID
+    title: str
+    due_at: datetime
+    state: Literal["failed", "no_device"]
+    last_error: str
+
+
+class PushStatusOut(BaseModel):
+    devices: list[PushDeviceOut]
+    last_reminder_at: datetime | None
+    undelivered: list[FailedReminderOut]

@@ -27,9 +27,25 @@ class AfterviewServer(BaseApplication):
         return create_app()
 
 
-def serve_forever(host, port, threads, certfile, keyfile, announce: str) -> None:
+def serve_forever(
+    host, port, threads, certfile, keyfile, announce: str, dispatcher: bool = True
+) -> None:
     def when_ready(server) -> None:
         print(announce, file=sys.stderr, flush=True)
+
+    def post_worker_init(worker) -> None:
+        # Exactly one reminder dispatcher per server, in the worker, after the fork (a worker
+        # whose app failed to load holds gunicorn's error app, which has no extensions).
+        if dispatcher and hasattr(worker.wsgi, "extensions"):
+            from .dispatcher import start_in_server
+
+            start_in_server(worker.wsgi)
+
+    def worker_exit(server, worker) -> None:
+        from .dispatcher import stop_in_server
+
+        if hasattr(getattr(worker, "wsgi", None), "extensions"):
+            stop_in_server(worker.wsgi)
 
     options = {
         "bind": f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
@@ -42,6 +58,8 @@ def serve_forever(host, port, threads, certfile, keyfile, announce: str) -> None
         # A control socket in the home folder would be shared by every server on the machine.
         "control_socket_disable": True,
         "when_ready": when_ready,
+        "post_worker_init": post_worker_init,
+        "worker_exit": worker_exit,
     }
     if certfile:
         options.update(certfile=certfile, keyfile=keyfile)

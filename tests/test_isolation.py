@@ -51,6 +51,13 @@ OWN_ONLY = {
     ("POST", "/api/session"),
     ("DELETE", "/api/session"),
     ("GET", "/api/openapi.json"),
+    # Push acts on the caller's own devices; an endpoint is the device's secret, not a row id
+    # (test_push.py covers a second user naming another's endpoint: moved or left alone).
+    ("GET", "/api/push/key"),
+    ("PUT", "/api/push/subscription"),
+    ("DELETE", "/api/push/subscription"),
+    ("POST", "/api/push/test"),
+    ("GET", "/api/push/status"),
 }
 
 
