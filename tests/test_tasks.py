@@ -201,3 +201,26 @@ def test_planned_tasks_cannot_be_deleted_own_ones_can(ann):
     assert ann.delete(f"/api/tasks/{planned['id']}").status_code == 409
     own = ann.post("/api/tasks", json={"title": "t", "due_at": "2030-01-01T10:00"}).get_json()
     assert ann.delete(f"/api/tasks/{own['id']}").status_code == 204
+
+
+def test_second_interview_restarts_the_plan_as_a_new_round(ann):
+    interview = _interview(ann, held_at="2026-11-02T10:00")
+    dana = _person(ann, interview)
+    first = {(t["kind"], t["contact_id"]): t for t in _plan(ann, interview)}
+    thanks = first[("thank_you_email", dana["id"])]
+    ann.post(f"/api/tasks/{thanks['id']}/done", json={})
+    ann.patch(
+        f"/api/interviews/{interview['id']}",
+        json={"status": "second_interview", "held_at": "2026-11-20T15:00"},
+    )
+    tasks = _plan(ann, interview)
+    thank_yous = [t for t in tasks if t["kind"] == "thank_you_email"]
+    assert sorted(t["status"] for t in thank_yous) == ["done", "pending"], (
+        "round 1's finished thank-you stays; round 2 gets its own"
+    )
+    pending = next(t for t in thank_yous if t["status"] == "pending")
+    assert pending["id"] != thanks["id"]
+    # Saving the same status again is not a third round.
+    ann.patch(f"/api/interviews/{interview['id']}", json={"status": "second_interview"})
+    again = [t for t in _plan(ann, interview) if t["kind"] == "thank_you_email"]
+    assert sorted(t["id"] for t in again) == sorted(t["id"] for t in thank_yous)
