@@ -144,26 +144,27 @@ def _act(task: Task, action: TaskAction, change: dict) -> dict:
     return task_json(task)
 
 
+def _finish(task_id: uuid.UUID, status: str) -> dict:
+    """Mark done or skipped; already so (or a replayed action) changes nothing."""
+    task = owned(Task, task_id, "task")
+    action = parse_body(TaskAction, allow_empty=True)
+    if task.status == status:
+        return task_json(task)
+    return _act(task, action, {"status": status, "completed_at": utcnow()})
+
+
 @bp.post("/<uuid:task_id>/done")
 @login_required
 @documented("Mark a task done", TaskAction, TaskOut)
 def mark_done(task_id: uuid.UUID):
-    task = owned(Task, task_id, "task")
-    action = parse_body(TaskAction, allow_empty=True)
-    if task.status == "done":
-        return task_json(task)
-    return _act(task, action, {"status": "done", "completed_at": utcnow()})
+    return _finish(task_id, "done")
 
 
 @bp.post("/<uuid:task_id>/skip")
 @login_required
 @documented("Skip a task", TaskAction, TaskOut)
 def skip(task_id: uuid.UUID):
-    task = owned(Task, task_id, "task")
-    action = parse_body(TaskAction, allow_empty=True)
-    if task.status == "skipped":
-        return task_json(task)
-    return _act(task, action, {"status": "skipped", "completed_at": utcnow()})
+    return _finish(task_id, "skipped")
 
 
 @bp.post("/<uuid:task_id>/snooze")
