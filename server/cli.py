@@ -127,3 +127,10 @@ def create_user(email: str, timezone: str) -> None:
 from .reminders_cli import reminders  # noqa: E402
 
 main.add_command(reminders)
+
+
+from .ocr_cli import eval_command  # noqa: E402
+from .ocr_cli import scan_command  # noqa: E402
+
+main.add_command(scan_command, "scan")
+main.add_command(eval_command, "eval")
