@@ -45,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
 
     from . import auth
+    from . import cards
     from . import contacts
     from . import interviews
     from . import meta
@@ -57,7 +58,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     init_security(app)
     register_error_handlers(app)
-    for module in (meta, auth, interviews, contacts, tasks, push, pages):
+    for module in (meta, auth, interviews, contacts, cards, tasks, push, pages):
         app.register_blueprint(module.bp)
     return app
 

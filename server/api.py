@@ -133,7 +133,7 @@ def create_once(model, payload: BaseModel, build, then=None):
     if row_id is not None:
         existing = db.session.get(model, row_id)
         if existing is not None:
-            return _replayed(existing, digest)
+            return answer_replay(existing, digest)
     row = build(digest)
     if row_id is not None:
         row.id = row_id
@@ -149,11 +149,12 @@ def create_once(model, payload: BaseModel, build, then=None):
         existing = db.session.get(model, row_id) if row_id is not None else None
         if existing is None:
             raise
-        return _replayed(existing, digest)
+        return answer_replay(existing, digest)
     return row, 201
 
 
-def _replayed(existing, digest: str):
+def answer_replay(existing, digest: str):
+    """(row, 200) when `existing` is the caller's and was created by this very body; else 409."""
     if existing.user_id == current_user().id and existing.create_hash == digest:
         return existing, 200
     raise ApiError(

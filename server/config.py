@@ -52,7 +52,13 @@ DEFAULTS = {
     "DISPATCH_BATCH": 250,
     "DISPATCH_LEASE_SECONDS": 120,
     "DISPATCH_POLL_SECONDS": 1.0,
+    # Card OCR: the engine POST /api/cards uses (rapidocr or tesseract), and whether the server
+    # loads it in the background at start (after the fork) so the first scan is fast.
+    "OCR_ENGINE": "rapidocr",
+    "OCR_WARM_UP": True,
 }
+
+OCR_ENGINES = ("rapidocr", "tesseract")
 
 # Secrets that must never protect a production server.
 WEAK_SECRETS = {"", "dev", "secret", "changeme", "change-me", "test", "development"}
@@ -94,6 +100,15 @@ def from_environment(environ: os._Environ | dict) -> dict:
         found["PUSH_HOSTS"] = (*DEFAULTS["PUSH_HOSTS"], *[host for host in extra if host])
     if environ.get("AFTERVIEW_VAPID_SUBJECT"):
         found["VAPID_SUBJECT"] = environ["AFTERVIEW_VAPID_SUBJECT"].strip()
+    if environ.get("AFTERVIEW_OCR_ENGINE"):
+        engine = environ["AFTERVIEW_OCR_ENGINE"].strip().lower()
+        if engine not in OCR_ENGINES:
+            raise UnsafeConfig(
+                f"AFTERVIEW_OCR_ENGINE must be one of {', '.join(OCR_ENGINES)}, not {engine!r}."
+            )
+        found["OCR_ENGINE"] = engine
+    if environ.get("AFTERVIEW_OCR_WARM_UP"):
+        found["OCR_WARM_UP"] = _env_bool(environ["AFTERVIEW_OCR_WARM_UP"])
     if environ.get("FLASK_DEBUG"):
         found["DEBUG"] = _env_bool(environ["FLASK_DEBUG"])
     return found

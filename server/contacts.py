@@ -7,6 +7,8 @@ import uuid
 import sqlalchemy as sa
 from flask import Blueprint
 from flask import request
+from flask import url_for
+from sqlalchemy.orm import selectinload
 
 from .api import apply_changes
 from .api import create_once
@@ -15,7 +17,9 @@ from .api import owned
 from .api import parse_body
 from .db import db
 from .domain.times import as_local
+from .errors import ApiError
 from .interviews import link_contact
+from .models import CardScan
 from .models import Contact
 from .models import Interview
 from .plan import replan_for_contact
@@ -45,12 +49,15 @@ def contact_json(contact: Contact, with_interviews: bool = True) -> dict:
             }
             for link in sorted(contact.links, key=lambda link: link.interview.held_at)
         ]
+    card = contact.card_scans[-1] if contact.card_scans else None
     return ContactOut(
         id=contact.id,
         **{field: getattr(contact, field) for field in CONTACT_FIELDS},
         created_at=as_local(contact.created_at, zone),
         updated_at=as_local(contact.updated_at, zone),
         interviews=meetings,
+        card_id=card.id if card else None,
+        photo_url=url_for("cards.card_photo", card_id=card.id) if card else None,
     ).model_dump(mode="json")
 
 
@@ -72,6 +79,7 @@ def list_contacts():
                 sa.func.lower(sa.cast(Contact.emails, sa.String)).like(pattern),
             )
         )
+    query = query.options(selectinload(Contact.card_scans))
     contacts = db.session.scalars(query.order_by(sa.func.lower(Contact.name))).all()
     return [contact_json(row, with_interviews=False) for row in contacts]
 
@@ -79,7 +87,10 @@ def list_contacts():
 @bp.post("")
 @login_required
 @documented(
-    "Create a contact; interview_id and role link it at once", ContactCreate, ContactOut, 201
+    "Create a contact; interview_id and role link it at once; card_id keeps that card's photo",
+    ContactCreate,
+    ContactOut,
+    201,
 )
 def create_contact():
     payload = parse_body(ContactCreate)
@@ -87,12 +98,23 @@ def create_contact():
     interview = None
     if payload.interview_id is not None:
         interview = owned(Interview, payload.interview_id, "interview")
+    card = None
+    if payload.card_id is not None:
+        card = owned(CardScan, payload.card_id, "card scan")
+        if card.contact_id is not None and card.contact_id != payload.id:
+            raise ApiError(
+                409,
+                "card_taken",
+                "This card photo is already kept with another contact; save without card_id.",
+            )
 
     def build(digest: str) -> Contact:
         fields = payload.model_dump(include=set(CONTACT_FIELDS))
         contact = Contact(user_id=user.id, create_hash=digest, **fields)
         if interview is not None:
             link_contact(interview, contact, payload.role or "interviewer")
+        if card is not None:
+            contact.card_scans.append(card)
         return contact
 
     contact, status = create_once(Contact, payload, build, then=replan_for_contact)
@@ -119,7 +141,7 @@ def change_contact(contact_id: uuid.UUID):
 
 @bp.delete("/<uuid:contact_id>")
 @login_required
-@documented("Delete a contact (and its links to interviews)", status=204)
+@documented("Delete a contact (and its links to interviews, its card scans and photos)", status=204)
 def delete_contact(contact_id: uuid.UUID):
     contact = owned(Contact, contact_id, "contact")
     interviews = [link.interview for link in contact.links]

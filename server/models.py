@@ -125,6 +125,13 @@ class Contact(OwnedRow, db.Model):
     links: Mapped[list[InterviewContact]] = relationship(
         back_populates="contact", cascade="all, delete-orphan", passive_deletes=True
     )
+    # The card photo(s) the contact was made from; deleted with it.
+    card_scans: Mapped[list[CardScan]] = relationship(
+        back_populates="contact",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="CardScan.created_at",
+    )
 
 
 class InterviewContact(db.Model):
@@ -229,3 +236,27 @@ class Reminder(db.Model):
 
     # Lets the unit of work insert the task before its reminder.
     task: Mapped[Task] = relationship()
+
+
+class CardScan(OwnedRow, db.Model):
+    """One photographed card: what OCR read, and the photo (downscaled, metadata removed).
+
+    The photo lives in the database so every server of a PostgreSQL deployment shares it.
+    Both big columns are deferred: listing contacts never loads them.
+    """
+
+    __tablename__ = "card_scans"
+
+    interview_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("interviews.id", ondelete="SET NULL"), index=True
+    )
+    # Set when a contact is created from the scan: the contact keeps the photo.
+    contact_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("contacts.id", ondelete="CASCADE"), index=True
+    )
+    engine: Mapped[str] = mapped_column(sa.String(16))
+    # CardScan.to_json() of the OCR layer: fields, confidence, flagged, lines, engine, qr.
+    result: Mapped[dict] = mapped_column(sa.JSON, deferred=True)
+    photo: Mapped[bytes] = mapped_column(sa.LargeBinary, deferred=True)
+
+    contact: Mapped[Contact | None] = relationship(back_populates="card_scans")

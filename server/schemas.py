@@ -208,6 +208,9 @@ class ContactCreate(ContactFields):
     name: Name
     interview_id: uuid.UUID | None = Field(None, description="link to this interview at once")
     role: Role | None = Field(None, description="the link's role; default interviewer")
+    card_id: uuid.UUID | None = Field(
+        None, description="a card scan (POST /api/cards) whose photo the contact keeps"
+    )
 
     @model_validator(mode="after")
     def _role_needs_interview(self):
@@ -248,6 +251,8 @@ class ContactOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     interviews: list[MeetingOut] = []
+    card_id: uuid.UUID | None = Field(None, description="the card scan the contact was made from")
+    photo_url: str | None = Field(None, description="the card photo (JPEG), if one is kept")
 
 
 class LinkIn(Body):
@@ -420,3 +425,57 @@ class PushStatusOut(BaseModel):
     devices: list[PushDeviceOut]
     last_reminder_at: datetime | None
     undelivered: list[FailedReminderOut]
+
+
+# --- cards ----------------------------------------------------------------------------------
+
+
+class CardForm(Body):
+    """The form fields of POST /api/cards (multipart/form-data; the photo is the `image` file)."""
+
+    id: uuid.UUID | None = None
+    interview_id: uuid.UUID | None = None
+
+
+class CardCreate(CardForm):
+    """What a replay must repeat: the form fields and the photo's bytes (by their sha256)."""
+
+    image_sha256: str
+
+
+class CardPhoneOut(BaseModel):
+    number: str
+    type: str
+
+
+class CardFieldsOut(BaseModel):
+    """The draft contact read from the card, in the card schema (absent: null or [])."""
+
+    name: str | None = None
+    title: str | None = None
+    company: str | None = None
+    emails: list[str] = []
+    phones: list[CardPhoneOut] = []
+    website: str | None = None
+    address: str | None = None
+    notes: str = ""
+
+
+class OcrLineOut(BaseModel):
+    text: str
+    box: list[float] = Field(description="left, top, right, bottom in the upright card's pixels")
+    confidence: float
+
+
+class CardOut(BaseModel):
+    id: uuid.UUID
+    fields: CardFieldsOut
+    confidence: dict[str, float] = Field(description="0..1 per field")
+    flagged: list[str] = Field(description="fields a person should check (unsure or empty)")
+    lines: list[OcrLineOut]
+    engine: str
+    qr: bool = Field(False, description="true when a QR code on the card gave values")
+    interview_id: uuid.UUID | None
+    contact_id: uuid.UUID | None
+    photo_url: str
+    created_at: datetime

@@ -40,6 +40,13 @@ def serve_forever(
             from .dispatcher import start_in_server
 
             start_in_server(worker.wsgi)
+        # The OCR engine (onnxruntime is not fork-safe) loads here too, in the background, so
+        # the first card scan is as fast as the rest.
+        config = getattr(worker.wsgi, "config", None)
+        if config is not None and config.get("OCR_WARM_UP", True):
+            from .ocr import warm_up_in_background
+
+            warm_up_in_background(config.get("OCR_ENGINE", "rapidocr"))
 
     def worker_exit(server, worker) -> None:
         from .dispatcher import stop_in_server

@@ -3,7 +3,33 @@ nothing of the first user's data."""
 
 from __future__ import annotations
 
+import io
 import uuid
+
+from PIL import Image
+
+from server import cards
+from server.ocr import CardScan as OcrScan
+
+MULTIPART = "multipart/form-data"
+
+
+class Form(dict):
+    """A multipart form body (the fields); `with_photo()` adds a small JPEG as `image`."""
+
+    def with_photo(self) -> dict:
+        out = io.BytesIO()
+        Image.new("RGB", (320, 200), "white").save(out, "JPEG")
+        return {**self, "image": (io.BytesIO(out.getvalue()), "card.jpg")}
+
+
+def _dana_card(data, *, default_region=None, engine="rapidocr"):
+    fields = {"name": "Dana Reyes", "title": "", "company": "Acme", "emails": [], "phones": [],
+              "website": None, "address": None, "notes": ""}
+    return OcrScan(fields=fields, confidence={"name": 1.0}, flagged=[], engine=engine,
+                   lines=[{"text": "Dana Reyes", "box": [0, 0, 9, 9], "confidence": 1.0}],
+                   qr=False)
+
 
 # (method, rule) -> how Bob calls it with Ann's ids, and the status he must get.
 ATTACKS = {
@@ -37,7 +63,16 @@ ATTACKS = {
     ("POST", "/api/contacts"): [
         ("", {"id": "{c}", "name": "Dana Reyes"}, 409),
         ("", {"name": "Spy", "interview_id": "{i}"}, 404),
+        ("", {"name": "Spy", "card_id": "{k}"}, 404),
     ],
+    # Card uploads are multipart forms: a Form body is sent with a photo as `image`.
+    ("POST", "/api/cards"): [
+        ("", Form(id="{k}"), 409),
+        ("", Form(interview_id="{i}"), 404),
+    ],
+    ("GET", "/api/cards/<uuid:card_id>"): [("{k}", None, 404)],
+    ("GET", "/api/cards/<uuid:card_id>/photo"): [("{k}/photo", None, 404)],
+    ("DELETE", "/api/cards/<uuid:card_id>"): [("{k}", None, 404)],
 }
 # Routes that name no other row: they act on the caller's own account or list its own rows.
 OWN_ONLY = {
@@ -62,6 +97,8 @@ OWN_ONLY = {
 
 
 def _fill(template, ids):
+    if isinstance(template, Form):
+        return Form(**_fill(dict(template), ids))
     if isinstance(template, str):
         return template.format(**ids)
     if isinstance(template, dict):
@@ -77,6 +114,8 @@ def _snapshot(client, ids):
         client.get("/api/contacts").get_json(),
         client.get(f"/api/interviews/{ids['i']}").get_json(),
         client.get(f"/api/contacts/{ids['c']}").get_json(),
+        client.get(f"/api/cards/{ids['k']}").get_json(),
+        client.get(f"/api/cards/{ids['k']}/photo").data,
     )
 
 
@@ -90,7 +129,12 @@ def test_every_api_route_is_covered(app):
     assert routes - OWN_ONLY == set(ATTACKS), "add the new route to ATTACKS or OWN_ONLY"
 
 
-def test_second_user_cannot_see_or_change_first_users_data(ann, bob):
+def test_second_user_cannot_see_or_change_first_users_data(ann, bob, monkeypatch):
+    # Ann's card is read by a stand-in (no OCR model): Dana Reyes of Acme, as the checks expect.
+    monkeypatch.setattr(cards, "read_card", _dana_card)
+    card = ann.post(
+        "/api/cards", data=Form(id=str(uuid.uuid4())).with_photo(), content_type=MULTIPART
+    ).get_json()
     interview = ann.post(
         "/api/interviews", json={"id": str(uuid.uuid4()), "company": "Acme"}
     ).get_json()
@@ -113,6 +157,7 @@ def test_second_user_cannot_see_or_change_first_users_data(ann, bob):
         "bc": bobs_contact["id"],
         "t": planned[0]["id"],
         "ot": own_task["id"],
+        "k": card["id"],
     }
     before = _snapshot(ann, ids)
 
@@ -120,7 +165,13 @@ def test_second_user_cannot_see_or_change_first_users_data(ann, bob):
         base = rule.split("<")[0]
         for suffix, body, expected in attempts:
             url = base + _fill(suffix, ids)
-            response = bob.open(url, method=method, json=_fill(body, ids))
+            body = _fill(body, ids)
+            if isinstance(body, Form):
+                response = bob.open(
+                    url, method=method, data=body.with_photo(), content_type=MULTIPART
+                )
+            else:
+                response = bob.open(url, method=method, json=body)
             assert response.status_code == expected, (method, url, response.get_json())
             text = response.get_data(as_text=True)
             assert "Dana" not in text and "Acme" not in text, (method, url)
