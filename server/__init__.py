@@ -47,6 +47,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import auth
     from . import cards
     from . import contacts
+    from . import export
+    from . import handoffs
     from . import interviews
     from . import meta
     from . import pages
@@ -58,7 +60,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     init_security(app)
     register_error_handlers(app)
-    for module in (meta, auth, interviews, contacts, cards, tasks, push, pages):
+    blueprints = (meta, auth, interviews, contacts, cards, tasks, push, pages, handoffs, export)
+    for module in blueprints:
         app.register_blueprint(module.bp)
     return app
 

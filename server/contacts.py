@@ -16,17 +16,25 @@ from .api import documented
 from .api import owned
 from .api import parse_body
 from .db import db
+from .domain.duplicates import e164
+from .domain.duplicates import possible_duplicates
+from .domain.duplicates import Someone
 from .domain.times import as_local
 from .errors import ApiError
 from .interviews import link_contact
 from .models import CardScan
 from .models import Contact
 from .models import Interview
+from .models import InterviewContact
+from .models import Task
 from .plan import replan_for_contact
 from .plan import replan_interview
 from .schemas import ContactCreate
+from .schemas import ContactCreated
 from .schemas import ContactOut
 from .schemas import ContactPatch
+from .schemas import DuplicateOut
+from .schemas import MergeIn
 from .security import current_user
 from .security import login_required
 
@@ -87,9 +95,10 @@ def list_contacts():
 @bp.post("")
 @login_required
 @documented(
-    "Create a contact; interview_id and role link it at once; card_id keeps that card's photo",
+    "Create a contact; interview_id and role link it at once; card_id keeps that card's photo. "
+    "possible_duplicates lists contacts that may be the same person (never a 409)",
     ContactCreate,
-    ContactOut,
+    ContactCreated,
     201,
 )
 def create_contact():
@@ -118,7 +127,31 @@ def create_contact():
         return contact
 
     contact, status = create_once(Contact, payload, build, then=replan_for_contact)
-    return contact_json(contact), status
+    return {**contact_json(contact), "possible_duplicates": duplicates_of(contact)}, status
+
+
+def _someone(contact: Contact) -> Someone:
+    return Someone(
+        id=str(contact.id),
+        name=contact.name,
+        company=contact.company,
+        emails=tuple(contact.emails or ()),
+        phones=tuple(phone["number"] for phone in contact.phones or ()),
+    )
+
+
+def duplicates_of(contact: Contact) -> list[dict]:
+    """The user's other contacts that may be the same person, as DuplicateOut JSON."""
+    user = current_user()
+    others = db.session.scalars(
+        sa.select(Contact).where(Contact.user_id == user.id, Contact.id != contact.id)
+    )
+    found = possible_duplicates(_someone(contact), map(_someone, others), user.country)
+    return [
+        DuplicateOut(id=item.id, name=item.name, company=item.company, reason=item.reason)
+        .model_dump(mode="json")
+        for item in found
+    ]
 
 
 @bp.get("/<uuid:contact_id>")
@@ -151,3 +184,90 @@ def delete_contact(contact_id: uuid.UUID):
         replan_interview(interview)
     db.session.commit()
     return "", 204
+
+
+MERGE_FILLED = ("title", "company", "website", "address")
+
+
+def _phone_key(number: str, region: str | None) -> str:
+    return e164(number, region) or "".join(char for char in number if char.isalnum()).lower()
+
+
+@bp.post("/<uuid:contact_id>/merge")
+@login_required
+@documented(
+    "Merge another contact into this one: every email, phone, photo, interview link and task "
+    "moves here, empty fields are filled from it, and the other is deleted",
+    MergeIn,
+    ContactOut,
+)
+def merge_contact(contact_id: uuid.UUID):
+    kept = owned(Contact, contact_id, "contact")
+    payload = parse_body(MergeIn)
+    other = owned(Contact, payload.other_id, "contact")
+    if other.id == kept.id:
+        raise ApiError(
+            422, "same_contact", "A contact cannot be merged with itself.", field="other_id"
+        )
+    region = current_user().country
+
+    emails = list(kept.emails)
+    for email in other.emails:
+        if email.casefold() not in {known.casefold() for known in emails}:
+            emails.append(email)
+    kept.emails = emails
+    numbers = {_phone_key(phone["number"], region) for phone in kept.phones}
+    phones = [dict(phone) for phone in kept.phones]
+    for phone in other.phones:
+        key = _phone_key(phone["number"], region)
+        if key not in numbers:
+            numbers.add(key)
+            phones.append(dict(phone))
+    kept.phones = phones
+    for field in MERGE_FILLED:
+        if not getattr(kept, field) and getattr(other, field):
+            setattr(kept, field, getattr(other, field))
+    if other.notes and other.notes not in kept.notes:
+        kept.notes = f"{kept.notes}\n\n{other.notes}" if kept.notes else other.notes
+
+    interviews = {link.interview_id: link.interview for link in [*kept.links, *other.links]}
+    linked = {link.interview_id for link in kept.links}
+    for link in list(other.links):
+        if link.interview_id not in linked:
+            moved = InterviewContact(interview=link.interview, contact=kept, role=link.role)
+            moved.created_at = link.created_at
+            db.session.add(moved)
+        db.session.delete(link)
+    for scan in list(other.card_scans):
+        scan.contact = kept
+    _move_tasks(other, kept)
+    db.session.flush()
+    # Forget the collections as loaded: the delete must not cascade to what has moved.
+    db.session.expire(other, ["links", "card_scans"])
+    db.session.delete(other)
+    db.session.flush()
+    for interview in interviews.values():
+        replan_interview(interview)
+    db.session.commit()
+    return contact_json(kept)
+
+
+def _move_tasks(other: Contact, kept: Contact) -> None:
+    """The other's tasks become the kept one's; a planned task's key names the kept one, so a
+    re-plan updates it in place (where the kept one already has that task, the other's pending
+    copy goes and a finished one stays as history, unplanned)."""
+    tasks = db.session.scalars(sa.select(Task).where(Task.contact_id == other.id)).all()
+    for task in tasks:
+        task.contact_id = kept.id
+        if not task.plan_key or not task.plan_key.endswith(f":{other.id}"):
+            continue
+        key = task.plan_key.removesuffix(str(other.id)) + str(kept.id)
+        taken = db.session.scalar(
+            sa.select(Task.id).where(Task.interview_id == task.interview_id, Task.plan_key == key)
+        )
+        if taken is None:
+            task.plan_key = key
+        elif task.status == "pending" and not task.user_changed:
+            db.session.delete(task)
+        else:
+            task.plan_key = None

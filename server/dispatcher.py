@@ -183,9 +183,16 @@ class Dispatcher:
             .limit(self.batch)
             .with_for_update(skip_locked=True)  # PostgreSQL; SQLite renders nothing
         )
+        if self.sqlite:
+            chosen = ready.scalar_subquery()
+        else:
+            # PostgreSQL may run a plain IN (... LIMIT n FOR UPDATE SKIP LOCKED) subquery again
+            # for each row, each run skipping what the last one locked, and so lease more than
+            # `batch` rows; a MATERIALIZED CTE runs exactly once.
+            chosen = sa.select(ready.cte("ready").prefix_with("MATERIALIZED").c.id)
         claim = (
             sa.update(R)
-            .where(R.c.id.in_(ready.scalar_subquery()))
+            .where(R.c.id.in_(chosen))
             .values(lease_until=lease)
             .returning(R.c.id, R.c.task_id, R.c.user_id, R.c.attempts)
         )

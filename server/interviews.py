@@ -17,6 +17,7 @@ from .db import utcnow
 from .domain.times import as_local
 from .domain.times import as_utc
 from .errors import ApiError
+from .models import CardScan
 from .models import Contact
 from .models import Interview
 from .models import InterviewContact
@@ -123,7 +124,14 @@ def change_interview(interview_id: uuid.UUID):
 @login_required
 @documented("Delete an interview (its people stay in Contacts)", status=204)
 def delete_interview(interview_id: uuid.UUID):
-    db.session.delete(owned(Interview, interview_id, "interview"))
+    interview = owned(Interview, interview_id, "interview")
+    # A card scanned there that no contact keeps is the interview's alone: it goes too.
+    db.session.execute(
+        sa.delete(CardScan).where(
+            CardScan.interview_id == interview.id, CardScan.contact_id.is_(None)
+        )
+    )
+    db.session.delete(interview)
     db.session.commit()
     return "", 204
 

@@ -44,6 +44,8 @@ class User(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # When a push service last accepted a reminder for one of the user's devices.
     last_reminder_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The private calendar feed's secret (/calendar/<secret>.ics); None until asked for.
+    calendar_secret: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
 
     interviews: Mapped[list[Interview]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True

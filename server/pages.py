@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from urllib.parse import quote
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -18,6 +17,8 @@ from sqlalchemy.orm import selectinload
 from .api import owned
 from .db import db
 from .db import utcnow
+from .domain.mailto import encode_text
+from .domain.mailto import mailto_url
 from .domain.times import as_local
 from .interviews import users_interviews
 from .models import Contact
@@ -67,10 +68,13 @@ def weblink(website: str) -> str | None:
 
 
 @bp.app_template_filter("mailto_part")
-def mailto_part(text: str, safe: str = "") -> str:
+def mailto_part(text: str) -> str:
     """Percent-encoded for a mailto: link, line breaks as %0D%0A (RFC 6068)."""
-    lines = (text or "").replace("\r\n", "\n").replace("\r", "\n")
-    return quote(lines.replace("\n", "\r\n"), safe=safe)
+    return encode_text(text)
+
+
+# mailto_url(to, subject, body): the whole RFC 6068 link for a draft.
+bp.add_app_template_global(mailto_url, "mailto_url")
 
 
 @bp.app_context_processor

@@ -479,3 +479,27 @@ class CardOut(BaseModel):
     contact_id: uuid.UUID | None
     photo_url: str
     created_at: datetime
+
+
+# --- duplicates and merging -----------------------------------------------------------------
+
+
+class DuplicateOut(BaseModel):
+    id: uuid.UUID
+    name: str
+    company: str
+    reason: Literal["email", "phone", "name"] = Field(
+        description="same email, same phone (E.164), or same name at the same company"
+    )
+
+
+class ContactCreated(ContactOut):
+    """A created contact, with the existing ones that may be the same person."""
+
+    possible_duplicates: list[DuplicateOut] = Field(
+        [], description="contacts that may be the same person: merge them, or keep both"
+    )
+
+
+class MergeIn(Body):
+    other_id: uuid.UUID = Field(description="the contact merged into this one, then deleted")

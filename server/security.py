@@ -123,7 +123,7 @@ def guard_request() -> None:
     """Runs before every view: body size first (before the session is read), then CSRF."""
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
-    if not request.path.startswith("/api/cards"):
+    if not request.path.startswith(("/api/cards", "/api/import")):
         limit = current_app.config["MAX_JSON_BYTES"]
         if (request.content_length or 0) > limit:
             raise too_large(limit)

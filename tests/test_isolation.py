@@ -48,6 +48,11 @@ ATTACKS = {
     ("GET", "/api/contacts/<uuid:contact_id>"): [("{c}", None, 404)],
     ("PATCH", "/api/contacts/<uuid:contact_id>"): [("{c}", {"name": "Pwned"}, 404)],
     ("DELETE", "/api/contacts/<uuid:contact_id>"): [("{c}", None, 404)],
+    ("POST", "/api/contacts/<uuid:contact_id>/merge"): [
+        ("{bc}/merge", {"other_id": "{c}"}, 404),
+        ("{c}/merge", {"other_id": "{bc}"}, 404),
+        ("{c}/merge", {"other_id": "{c}"}, 404),
+    ],
     ("POST", "/api/interviews"): [("", {"id": "{i}", "company": "Acme"}, 409)],
     ("PATCH", "/api/tasks/<uuid:task_id>"): [("{t}", {"title": "Pwned"}, 404)],
     ("DELETE", "/api/tasks/<uuid:task_id>"): [("{t}", None, 404), ("{ot}", None, 404)],
@@ -93,6 +98,13 @@ OWN_ONLY = {
     ("DELETE", "/api/push/subscription"),
     ("POST", "/api/push/test"),
     ("GET", "/api/push/status"),
+    # The caller's own calendar feed address (test_handoffs.py: secret, rotate, revoke).
+    ("GET", "/api/calendar"),
+    ("POST", "/api/calendar/rotate"),
+    ("DELETE", "/api/calendar"),
+    # The caller's whole account out, and into the caller's own empty account (test_export.py).
+    ("GET", "/api/export"),
+    ("POST", "/api/import"),
 }
 
 
