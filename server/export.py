@@ -45,6 +45,7 @@ from .db import utcnow
 from .domain.times import as_local
 from .errors import ApiError
 from .errors import too_large
+from .handoffs import met_at_note
 from .models import CardScan
 from .models import Contact
 from .models import Interview
@@ -317,18 +318,6 @@ def _photo(card_id: uuid.UUID) -> bytes:
     return db.session.scalar(sa.select(CardScan.photo).where(CardScan.id == card_id))
 
 
-def _met_at(contact: Contact, zone: str) -> str:
-    lines = []
-    for link in sorted(contact.links, key=lambda link: link.interview.held_at):
-        interview = link.interview
-        what = f"{interview.company} ({interview.position})" if interview.position else (
-            interview.company
-        )
-        when = as_local(interview.held_at, zone).strftime("%d %b %Y")
-        lines.append(f"Met at the interview with {what} on {when} ({link.role}).")
-    return "\n".join(lines)
-
-
 def _contacts_vcf(user: User) -> str:
     from .domain.vcard import contacts_vcf
 
@@ -342,7 +331,9 @@ def _contacts_vcf(user: User) -> str:
     for contact in contacts:
         fields = {field: getattr(contact, field) for field in CONTACT_FIELDS}
         photo = _photo(contact.card_scans[-1].id) if contact.card_scans else None
-        items.append(({"id": str(contact.id), **fields}, photo, _met_at(contact, user.timezone)))
+        items.append(
+            ({"id": str(contact.id), **fields}, photo, met_at_note(contact, user.timezone))
+        )
     return contacts_vcf(items)
 
 
@@ -411,7 +402,7 @@ def _uploaded_zip():
     if limit and len(data) >= limit:
         raise too_large(limit)
     if not data:
-        raise _refuse("empty_body", "Send the export zip, as the body or as the field \"file\".")
+        raise _refuse("empty_body", 'Send the export zip, as the body or as the field "file".')
     return io.BytesIO(data)
 
 
@@ -474,9 +465,7 @@ def read_member(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
 
 def read_document(archive: zipfile.ZipFile) -> ExportDocument:
     if DOCUMENT not in archive.namelist():
-        raise _refuse(
-            "not_an_export", f"The zip has no {DOCUMENT}: it is not an Afterview export."
-        )
+        raise _refuse("not_an_export", f"The zip has no {DOCUMENT}: it is not an Afterview export.")
     raw = read_member(archive, DOCUMENT, MAX_DOCUMENT)
     try:
         data = json.loads(raw)
@@ -632,8 +621,14 @@ def import_document(user: User, document: ExportDocument, archive: zipfile.ZipFi
             Task,
             row,
             tasks,
-            exclude={"interview_id", "contact_id", "plan_key", "due_at", "planned_at",
-                     "completed_at"},
+            exclude={
+                "interview_id",
+                "contact_id",
+                "plan_key",
+                "due_at",
+                "planned_at",
+                "completed_at",
+            },
         )
         task.interview_id = interviews.get(row.interview_id)
         task.contact_id = contacts.get(row.contact_id)

@@ -62,7 +62,7 @@ def _download(data: bytes, mimetype: str, name: str):
     return response
 
 
-def _met_at(contact: Contact, zone: str) -> str:
+def met_at_note(contact: Contact, zone: str) -> str:
     """The note saying where the person was met, one line per interview."""
     lines = []
     for link in sorted(contact.links, key=lambda link: link.interview.held_at):
@@ -120,7 +120,9 @@ def _calendar(user: User, tasks: list[Task], name: str):
 def contact_vcf(contact_id: uuid.UUID):
     contact = owned(Contact, contact_id, "contact")
     photo = contact.card_scans[-1].photo if contact.card_scans else None
-    text = contact_vcard(contact_json(contact), photo, _met_at(contact, current_user().timezone))
+    text = contact_vcard(
+        contact_json(contact), photo, met_at_note(contact, current_user().timezone)
+    )
     return _download(text.encode("utf-8"), VCARD_TYPE, _file_name(contact.name, "contact") + ".vcf")
 
 
