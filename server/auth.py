@@ -52,7 +52,7 @@ def create_account():
         raise ApiError(
             409, "email_taken", "An account with this email already exists. Log in instead."
         )
-    user = User(email=email, password_hash=hash_password(payload.password))
+    user = User(email=email, password_hash=hash_password(payload.password), name=payload.name)
     if payload.timezone:
         user.timezone = payload.timezone
     db.session.add(user)

@@ -76,6 +76,7 @@ class Body(BaseModel):
 class AccountCreate(Body):
     email: Email
     password: Password
+    name: Short = Field("", description="signs the drafted messages")
     timezone: TimeZone | None = None
 
 

@@ -13,12 +13,18 @@ from .conftest import sign_up
 def test_sign_up_creates_account_and_logs_in(client):
     response = client.post(
         "/api/account",
-        json={"email": "Ann@Example.com", "password": PASSWORD, "timezone": "Europe/Berlin"},
+        json={
+            "email": "Ann@Example.com",
+            "password": PASSWORD,
+            "timezone": "Europe/Berlin",
+            "name": " Ann Lee ",
+        },
     )
     assert response.status_code == 201
     account = response.get_json()
     assert account["email"] == "ann@example.com"
     assert account["timezone"] == "Europe/Berlin"
+    assert account["name"] == "Ann Lee", "signs the drafts"
     assert account["reminder_hour"] == 9
     assert account["working_days"] == ["mon", "tue", "wed", "thu", "fri"]
     assert "password" not in str(account).lower()

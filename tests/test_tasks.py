@@ -224,3 +224,11 @@ def test_second_interview_restarts_the_plan_as_a_new_round(ann):
     ann.patch(f"/api/interviews/{interview['id']}", json={"status": "second_interview"})
     again = [t for t in _plan(ann, interview) if t["kind"] == "thank_you_email"]
     assert sorted(t["id"] for t in again) == sorted(t["id"] for t in thank_yous)
+
+
+def test_drafts_are_signed_with_the_name_given_at_sign_up(new_user):
+    carla = new_user("carla@example.com", name="Carla Mendes")
+    interview = _interview(carla)
+    _person(carla, interview)
+    thanks = next(t for t in _plan(carla, interview) if t["kind"] == "thank_you_email")
+    assert thanks["body"].rstrip().endswith("Carla Mendes")

@@ -26,6 +26,7 @@ function pendingId(form) {
 export const shapes = {
   signup(values) {
     const body = { email: values.email, password: values.password };
+    if (values.name && values.name.trim()) body.name = values.name.trim();
     const zone = timeZone();
     if (zone) body.timezone = zone;
     return body;
