@@ -25,6 +25,9 @@ DEFAULTS = {
     # Card photos may be 20 MB; JSON bodies are held to MAX_JSON_BYTES before anything is read.
     "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     "MAX_JSON_BYTES": 1024 * 1024,
+    # An export with many card photos is larger than one photo: a multipart import may be this
+    # big (spooled to disk by the form parser, not held in memory).
+    "MAX_IMPORT_BYTES": 200 * 1024 * 1024,
     "LOGIN_WINDOW_SECONDS": 15 * 60,
     "LOGIN_MAX_FAILURES_PER_EMAIL": 5,
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 49,

@@ -129,6 +129,8 @@ def guard_request() -> None:
             raise too_large(limit)
         # Also bounds a body sent without Content-Length (chunked).
         request.max_content_length = limit
+    elif request.path == "/api/import" and request.mimetype == "multipart/form-data":
+        request.max_content_length = current_app.config["MAX_IMPORT_BYTES"]
     if not _is_same_origin():
         raise ApiError(
             403,
