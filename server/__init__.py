@@ -53,6 +53,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from . import meta
     from . import pages
     from . import push
+    from . import pwa
     from . import reminders  # noqa: F401 (keeps the reminder queue in step with tasks)
     from . import tasks
     from .errors import register_error_handlers
@@ -60,7 +61,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     init_security(app)
     register_error_handlers(app)
-    blueprints = (meta, auth, interviews, contacts, cards, tasks, push, pages, handoffs, export)
+    blueprints = (
+        meta, auth, interviews, contacts, cards, tasks, push, pwa, pages, handoffs, export
+    )
     for module in blueprints:
         app.register_blueprint(module.bp)
     return app

@@ -2,6 +2,7 @@
 // page's own module (body[data-page] -> ./pages/<name>.js) when it has one.
 import { showRemembered } from './flash.js';
 import { bindForms } from './forms.js';
+import './shell.js';
 
 bindForms(document);
 showRemembered();

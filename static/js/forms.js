@@ -1,12 +1,15 @@
 // Real <form>s, sent as JSON: <form data-api="METHOD /api/url" data-shape data-then
-// data-confirm data-flash>. Errors appear beside the field or the form, in live regions.
+// data-confirm data-flash data-label>. Errors appear beside the field or the form, in live
+// regions. Writes go through the outbox (kept on the phone when offline), except logging in and
+// signing up, which need the server's answer; log-out (form.logout) is shell.js's.
 import { api, ApiError } from './api.js';
 import { remember, say } from './flash.js';
+import { send } from './outbox.js';
 import { FIELD_INPUTS, shapes } from './shapes.js';
 
 /** Wire every form[data-api] under `root`, and every copy button (data-copy="element id"). */
 export function bindForms(root = document) {
-  for (const form of root.querySelectorAll('form[data-api]')) bindForm(form);
+  for (const form of root.querySelectorAll('form[data-api]:not(.logout)')) bindForm(form);
   for (const button of root.querySelectorAll('button[data-copy]')) bindCopy(button);
 }
 
@@ -44,7 +47,14 @@ export function bindForm(form) {
     const body = method === 'DELETE' ? undefined : shape(valuesOf(form), form);
     setBusy(form, true);
     try {
-      finish(form, await api(method, url, body));
+      if (DIRECT.has(`${method} ${url}`)) {
+        finish(form, await api(method, url, body));
+        return;
+      }
+      const label = form.dataset.label || form.querySelector('[type=submit]')?.textContent.trim();
+      const result = await send(method, url, body, { label });
+      if (result.sent) finish(form, result.data);
+      else queued(form, body);
     } catch (error) {
       setBusy(form, false);
       if (!(error instanceof ApiError)) throw error;
@@ -52,6 +62,26 @@ export function bindForm(form) {
       showError(form, error);
     }
   });
+}
+
+// These need the server's answer now (and must not be replayed later).
+const DIRECT = new Set(['POST /api/session', 'POST /api/account']);
+
+/**
+ * Kept on the phone: say so, and let the page react (an `outbox:queued` event on the form,
+ * detail {body}). The form keeps its pending id, so sending it again replays, never doubles.
+ */
+function queued(form, body) {
+  setBusy(form, false);
+  const message = 'Saved on this phone. It will be sent when Afterview can be reached.';
+  const box = form.querySelector('[data-error]');
+  if (box) {
+    box.textContent = message;
+    box.classList.add('is-queued'); // shell.css: a note, not an error
+  } else {
+    say(message);
+  }
+  form.dispatchEvent(new CustomEvent('outbox:queued', { bubbles: true, detail: { body } }));
 }
 
 /** The form's named controls as {name: string}, trimmed (passwords are kept as typed). */
@@ -134,5 +164,8 @@ function clearErrors(form) {
     delete input.dataset.describedby;
   }
   const box = form.querySelector('[data-error]');
-  if (box) box.textContent = '';
+  if (box) {
+    box.textContent = '';
+    box.classList.remove('is-queued');
+  }
 }
