@@ -12,6 +12,7 @@ import hashlib
 import io
 import uuid
 
+import sqlalchemy as sa
 from flask import Blueprint
 from flask import current_app
 from flask import request
@@ -184,6 +185,37 @@ def upload_card():
 
     scan, status = create_once(CardScan, payload, build)
     return card_json(scan), status
+
+
+def unreviewed_scans(user_id: uuid.UUID, limit: int = 50) -> list[CardScan]:
+    """The user's card scans no contact keeps yet (read, but not reviewed), newest first."""
+    return db.session.scalars(
+        sa.select(CardScan)
+        .where(CardScan.user_id == user_id, CardScan.contact_id.is_(None))
+        .order_by(CardScan.created_at.desc())
+        .limit(limit)
+    ).all()
+
+
+@bp.get("")
+@login_required
+@documented(
+    "List card scans, newest first; ?unreviewed=1 lists only those no contact keeps yet "
+    "(read by the server, not yet reviewed)",
+    response=[CardOut],
+)
+def list_scans():
+    user_id = current_user().id
+    if request.args.get("unreviewed") in ("1", "true", "yes"):
+        scans = unreviewed_scans(user_id)
+    else:
+        scans = db.session.scalars(
+            sa.select(CardScan)
+            .where(CardScan.user_id == user_id)
+            .order_by(CardScan.created_at.desc())
+            .limit(200)
+        ).all()
+    return [card_json(scan) for scan in scans]
 
 
 @bp.get("/<uuid:card_id>")

@@ -12,21 +12,22 @@ from flask import redirect
 from flask import render_template
 from flask import request
 from flask import url_for
-from sqlalchemy.orm import selectinload
 
+from . import handoffs
+from . import screens
 from .api import owned
-from .db import db
 from .db import utcnow
 from .domain.mailto import encode_text
 from .domain.mailto import mailto_url
 from .domain.times import as_local
 from .interviews import users_interviews
+from .models import CardScan
 from .models import Contact
 from .models import Interview
 from .models import INTERVIEW_STATUSES
-from .models import InterviewContact
 from .models import LINK_ROLES
 from .models import PHONE_TYPES
+from .models import WEEKDAYS
 from .security import current_user
 from .security import login_required
 
@@ -105,9 +106,25 @@ def _safe_next(target: str | None) -> str:
 
 @bp.get("/")
 def index():
-    if current_user() is None:
+    """Today when logged in (the installed app's start page), else the sign-in form."""
+    user = current_user()
+    if user is None:
         return render_template("login.html", next=url_for("pages.index"))
+    return render_template("today.html", **screens.today(user, request.args.get("task")))
+
+
+@bp.get("/interviews")
+@login_required
+def interviews():
     return render_template("interviews.html", interviews=users_interviews())
+
+
+@bp.get("/after")
+@login_required
+def after():
+    """The after-interview flow: company, cards, people, what was agreed, the plan."""
+    now = as_local(utcnow(), current_user().timezone)
+    return render_template("after.html", now=now.strftime("%Y-%m-%dT%H:%M"))
 
 
 @bp.get("/login")
@@ -150,10 +167,44 @@ def interview(interview_id: uuid.UUID):
 @bp.get("/contacts")
 @login_required
 def contacts():
-    rows = db.session.scalars(
-        sa.select(Contact)
-        .where(Contact.user_id == current_user().id)
-        .options(selectinload(Contact.links).selectinload(InterviewContact.interview))
-        .order_by(sa.func.lower(Contact.name))
-    ).all()
-    return render_template("contacts.html", contacts=rows)
+    words = request.args.get("q", "")
+    rows = screens.contacts(current_user(), words)
+    return render_template("contacts.html", contacts=rows, q=words.strip())
+
+
+@bp.get("/contacts/<uuid:contact_id>")
+@login_required
+def contact(contact_id: uuid.UUID):
+    person = owned(Contact, contact_id, "contact")
+    links = sorted(person.links, key=lambda link: link.interview.held_at, reverse=True)
+    card = person.card_scans[-1] if person.card_scans else None
+    return render_template("contact.html", person=person, links=links, card=card)
+
+
+@bp.get("/cards/<uuid:card_id>")
+@login_required
+def card(card_id: uuid.UUID):
+    """Review a card the server has read: the page's script fills the form from the API."""
+    scan = owned(CardScan, card_id, "card scan")
+    if scan.contact_id is not None:
+        return redirect(url_for("pages.contact", contact_id=scan.contact_id))
+    return render_template("card.html", scan=scan)
+
+
+@bp.get("/settings")
+@login_required
+def settings():
+    return render_template(
+        "settings.html",
+        zones=screens.time_zones(),
+        countries=screens.countries(),
+        weekdays=WEEKDAYS,
+        feed=_feed(current_user()),
+    )
+
+
+def _feed(user) -> dict | None:
+    """The calendar feed's addresses when it is on (the API makes one on request)."""
+    if user.calendar_secret is None:
+        return None
+    return handoffs._feed_urls(user)

@@ -84,6 +84,7 @@ OWN_ONLY = {
     ("GET", "/api/interviews"),
     ("GET", "/api/contacts"),
     ("GET", "/api/tasks"),
+    ("GET", "/api/cards"),
     ("GET", "/api/account"),
     ("PATCH", "/api/account"),
     ("DELETE", "/api/account"),
@@ -194,3 +195,5 @@ def test_second_user_cannot_see_or_change_first_users_data(ann, bob, monkeypatch
         assert "Dana" not in bob.get(f"/api/tasks?view={view}").get_data(as_text=True)
     assert [row["name"] for row in bob.get("/api/contacts").get_json()] == ["Bob's friend"]
     assert "Dana" not in bob.get("/api/contacts?q=dana").get_data(as_text=True)
+    for query in ("", "?unreviewed=1"):
+        assert bob.get(f"/api/cards{query}").get_json() == []

@@ -54,7 +54,18 @@ def test_logged_out_root_is_the_sign_in_form(client):
     assert 'href="/signup"' in page
 
 
-@pytest.mark.parametrize("path", ["/interviews/{id}", "/contacts"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/interviews/{id}",
+        "/contacts",
+        "/interviews",
+        "/after",
+        "/settings",
+        "/contacts/{id}",
+        "/cards/{id}",
+    ],
+)
 def test_private_pages_send_a_stranger_to_log_in(client, path):
     target = path.format(id=uuid.uuid4())
     response = client.get(target)
@@ -118,7 +129,7 @@ def test_list_shows_only_my_interviews_newest_first(ann, bob):
     new = make_interview(ann, company="New Corp", held_at="2026-03-05T10:00")
     make_interview(bob, company="Bobs Secret Ltd")
 
-    page = html(ann.get("/"))
+    page = html(ann.get("/interviews"))
     assert "Old Corp" in page and "New Corp" in page
     assert "Bobs Secret Ltd" not in page
     assert page.index("New Corp") < page.index("Old Corp")
@@ -130,7 +141,7 @@ def test_list_shows_only_my_interviews_newest_first(ann, bob):
 
 
 def test_empty_list_says_what_to_do(ann):
-    page = html(ann.get("/"))
+    page = html(ann.get("/interviews"))
     assert "No interviews yet" in page
     assert '<details class="card add" open>' in page, "the add form starts open"
 
@@ -170,7 +181,11 @@ def test_interview_page_shows_details_people_and_actions(ann):
     assert 'value="2026-07-01T14:30"' in page
     for text in ("Acme GmbH", "Data Engineer", "Berlin", "Liked Rust", "Head of Data"):
         assert text in page
-    assert '<option value="second_interview" selected>' in page
+    # The outcome is a row of buttons; the current one is pressed.
+    assert re.search(
+        r'name="status" value="second_interview">\s*<button[^>]*aria-pressed="true"', page
+    )
+    assert len(re.findall(r'aria-pressed="true"', page)) == 1
     assert "Referral" in page
     assert 'href="mailto:dana@acme.example"' in page
     assert 'href="tel:+4930123456"' in page
@@ -194,7 +209,9 @@ def test_user_data_is_escaped(ann):
         name="<b onmouseover=alert(3)>Dana</b>",
         website="javascript:alert(4)",
     )
-    for path in ("/", f"/interviews/{interview['id']}", "/contacts"):
+    person = ann.get("/api/contacts").get_json()[0]
+    paths = ("/", "/interviews", f"/interviews/{interview['id']}", "/contacts")
+    for path in (*paths, f"/contacts/{person['id']}"):
         page = html(ann.get(path))
         assert attack not in page
         assert "<img src=x" not in page and "<b onmouseover" not in page
@@ -214,9 +231,14 @@ def test_contacts_lists_my_people_and_where_i_met_them(ann, bob):
     make_person(bob, bobs["id"], name="Bobs Contact")
 
     page = html(ann.get("/contacts"))
-    assert "Dana Reyes" in page and 'href="mailto:dana@acme.example"' in page
-    assert f'href="/interviews/{interview["id"]}"' in page
+    assert "Dana Reyes" in page and "Acme GmbH" in page
+    dana = ann.get("/api/contacts").get_json()[0]
+    assert f'href="/contacts/{dana["id"]}"' in page
     assert "Bobs Contact" not in page
+    # The person's own page: how to reach them, and where I met them.
+    page = html(ann.get(f"/contacts/{dana['id']}"))
+    assert 'href="mailto:dana@acme.example"' in page
+    assert f'href="/interviews/{interview["id"]}"' in page
 
 
 def test_contacts_empty_state(ann):
@@ -237,7 +259,9 @@ def test_pages_need_no_inline_script_or_style(client, ann):
     interview = make_interview(ann, company="Acme")
     make_person(ann, interview["id"])
     pages = [client.get("/"), client.get("/signup"), client.get("/login")]
-    pages += [ann.get(path) for path in ("/", f"/interviews/{interview['id']}", "/contacts")]
+    person = ann.get("/api/contacts").get_json()[0]
+    paths = ("/", "/interviews", f"/interviews/{interview['id']}", "/contacts", "/after")
+    pages += [ann.get(path) for path in (*paths, "/settings", f"/contacts/{person['id']}")]
     pages.append(ann.get(f"/interviews/{uuid.uuid4()}"))
     for response in pages:
         page = html(response)

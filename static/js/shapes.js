@@ -71,7 +71,39 @@ export const shapes = {
       role: values.role,
     });
   },
+
+  'contact-edit'(values, form) {
+    // Several phone rows share the names phone / phone_type: read them row by row.
+    const phones = [...form.querySelectorAll('[data-phone-row]')]
+      .map((row) => ({ number: row.querySelector('input').value.trim(), type: row.querySelector('select').value }))
+      .filter((phone) => phone.number);
+    return {
+      name: values.name,
+      title: values.title ?? '',
+      company: values.company ?? '',
+      emails: (values.emails || '').split(/[,;\s]+/).filter(Boolean),
+      phones,
+      website: values.website ?? '',
+      address: values.address ?? '',
+      notes: values.notes ?? '',
+    };
+  },
+
+  account(values, form) {
+    const days = [...form.querySelectorAll('input[name="working_days"]:checked')].map((box) => box.value);
+    return {
+      name: values.name ?? '',
+      timezone: values.timezone,
+      reminder_hour: Number(values.reminder_hour),
+      working_days: days,
+      country: values.country || null,
+    };
+  },
+
+  password(values) {
+    return { old_password: values.old_password, password: values.password };
+  },
 };
 
 /** Which input an API error field ("emails.0", "phones.0.number") belongs to. */
-export const FIELD_INPUTS = { emails: 'email', phones: 'phone' };
+export const FIELD_INPUTS = { emails: 'email', phones: 'phone', working_days: 's-day-mon' };
