@@ -7,6 +7,7 @@ import secrets
 from pathlib import Path
 
 from flask import Flask
+from flask_compress import Compress
 from flask_migrate import Migrate
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -59,6 +60,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from .errors import register_error_handlers
     from .security import init_security
 
+    # Registered first so it runs last: it compresses what the other hooks finished. The pages
+    # carry no secret a BREACH-style attack could guess (no CSRF tokens; cookies are headers).
+    Compress(app)
     init_security(app)
     register_error_handlers(app)
     blueprints = (

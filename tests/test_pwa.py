@@ -7,6 +7,8 @@ import json
 import re
 from pathlib import Path
 
+import brotli
+
 from server.pwa import shell_files
 from server.pwa import static_hash
 
@@ -91,3 +93,17 @@ def test_static_hash_changes_with_any_static_file(tmp_path: Path):
     (tmp_path / "js" / "b.js").write_text("")
     assert static_hash(tmp_path) != second
     assert shell_files(tmp_path) == ["js/a.js", "js/b.js"]
+
+
+def test_text_is_sent_compressed_to_browsers_that_accept_it(client):
+    """The start page's weight budget counts compressed bytes: pages, CSS and JS are compressed
+    (Brotli here) when the browser says it accepts that, and left alone otherwise."""
+    for path in ("/", "/static/css/app.css", "/static/js/outbox.js", "/sw.js"):
+        packed = client.get(path, headers={"Accept-Encoding": "br"})
+        plain = client.get(path, headers={"Accept-Encoding": "identity"})
+        assert packed.status_code == plain.status_code == 200, path
+        assert packed.headers["Content-Encoding"] == "br", path
+        assert "Accept-Encoding" in packed.headers["Vary"], path
+        assert "Content-Encoding" not in plain.headers, path
+        assert brotli.decompress(packed.get_data()) == plain.get_data(), path
+        assert len(packed.get_data()) < len(plain.get_data()) / 2, path
