@@ -69,6 +69,22 @@ def contact_json(contact: Contact, with_interviews: bool = True) -> dict:
     ).model_dump(mode="json")
 
 
+def search(query: sa.Select, words: str) -> sa.Select:
+    """`query` narrowed to contacts whose name, company, title or email contains `words`."""
+    words = words.strip()[:100].lower()
+    if not words:
+        return query
+    pattern = f"%{words}%"
+    return query.where(
+        sa.or_(
+            sa.func.lower(Contact.name).like(pattern),
+            sa.func.lower(Contact.company).like(pattern),
+            sa.func.lower(Contact.title).like(pattern),
+            sa.func.lower(sa.cast(Contact.emails, sa.String)).like(pattern),
+        )
+    )
+
+
 @bp.get("")
 @login_required
 @documented(
@@ -76,17 +92,7 @@ def contact_json(contact: Contact, with_interviews: bool = True) -> dict:
 )
 def list_contacts():
     query = sa.select(Contact).where(Contact.user_id == current_user().id)
-    words = request.args.get("q", "").strip()[:100]
-    if words:
-        pattern = f"%{words.lower()}%"
-        query = query.where(
-            sa.or_(
-                sa.func.lower(Contact.name).like(pattern),
-                sa.func.lower(Contact.company).like(pattern),
-                sa.func.lower(Contact.title).like(pattern),
-                sa.func.lower(sa.cast(Contact.emails, sa.String)).like(pattern),
-            )
-        )
+    query = search(query, request.args.get("q", ""))
     query = query.options(selectinload(Contact.card_scans))
     contacts = db.session.scalars(query.order_by(sa.func.lower(Contact.name))).all()
     return [contact_json(row, with_interviews=False) for row in contacts]

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from .cards import unreviewed_scans
+from .contacts import search
 from .db import db
 from .db import utcnow
 from .domain.times import as_utc
@@ -81,17 +82,7 @@ def contacts(user: User, words: str = "") -> list[Contact]:
         .options(selectinload(Contact.links).selectinload(InterviewContact.interview))
         .order_by(sa.func.lower(Contact.name))
     )
-    words = words.strip()[:100].lower()
-    if words:
-        pattern = f"%{words}%"
-        query = query.where(
-            sa.or_(
-                sa.func.lower(Contact.name).like(pattern),
-                sa.func.lower(Contact.company).like(pattern),
-                sa.func.lower(Contact.title).like(pattern),
-                sa.func.lower(sa.cast(Contact.emails, sa.String)).like(pattern),
-            )
-        )
+    query = search(query, words)
     return db.session.scalars(query).all()
 
 
