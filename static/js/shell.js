@@ -1,7 +1,7 @@
 // The offline-first shell, started on every page by app.js: the service worker (and its
 // "Update available" offer), the outbox's flushing and its bar, log-out, the install offer,
 // reminders' refresh and the app badge.
-import { api } from './api.js';
+import { refreshBadge } from './badge.js';
 import { metaGet, metaSet } from './idb.js';
 import { currentUser, flush } from './outbox.js';
 import { refreshSubscription } from './push.js';
@@ -52,27 +52,13 @@ navigator.serviceWorker?.addEventListener('message', ({ data }) => {
   }
 });
 
-/** The number of tasks due today on the app icon (Badging API), at most every 5 minutes. */
-async function updateBadge() {
-  if (!user || !('setAppBadge' in navigator)) return;
-  const key = 'afterview:badge-at';
-  if (Date.now() - Number(sessionStorage.getItem(key) || 0) < 5 * 60 * 1000) return;
-  sessionStorage.setItem(key, String(Date.now()));
-  try {
-    const due = (await api('GET', '/api/tasks?view=today')).length;
-    await (due ? navigator.setAppBadge(due) : navigator.clearAppBadge());
-  } catch {
-    // Offline or not installed: no badge change.
-  }
-}
-
 async function onLoad() {
   await rememberUser().catch(() => {});
   flush({ force: true }); // a fresh start retries at once, whatever the backoff said
   if ('serviceWorker' in navigator) await startWorker().catch((error) => console.warn('service worker', error));
   if (user) {
     refreshSubscription().catch(() => {});
-    updateBadge();
+    refreshBadge({ throttled: true });
   }
 }
 

@@ -1,6 +1,7 @@
 // Today: one-tap done / snooze / undo on each task, sent through the outbox with an action id
 // (a replay changes nothing), and a note when a card queued offline has been read.
 import { newId } from '../api.js';
+import { refreshBadge } from '../badge.js';
 import { send } from '../outbox.js';
 
 const SAID = {
@@ -38,6 +39,7 @@ function bindTask(item) {
         meta: { kind: 'task', act },
       });
       show(item, act, result);
+      if (result.sent) refreshBadge();
     } catch (error) {
       say(item, error.message || 'That did not work. Please try again.');
       item.querySelector('[data-result] [data-act="undo"]').hidden = !item.classList.contains('is-finished');
