@@ -61,6 +61,19 @@ def b64url(data: bytes) -> str:
     return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
 
 
+def fake_subscription(name: str) -> dict:
+    """What PushSubscription.toJSON() gives: an FCM-like endpoint, a P-256 key, an auth secret."""
+    key = ec.generate_private_key(ec.SECP256R1()).public_key()
+    point = key.public_bytes(
+        serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+    )
+    return {
+        "endpoint": f"https://fcm.googleapis.com/fcm/send/{name}-{b64url(os.urandom(8))}",
+        "expirationTime": None,
+        "keys": {"p256dh": b64url(point), "auth": b64url(os.urandom(16))},
+    }
+
+
 def ready(context, page, live):
     """A logged-in page controlled by the worker, notifications allowed; the worker."""
     context.grant_permissions(["notifications"], origin=live.url)
@@ -202,16 +215,8 @@ def test_a_plain_click_opens_or_focuses_the_app_at_the_notifications_url(context
 
 
 def test_turning_reminders_on_saves_the_subscription_and_each_start_refreshes_it(context, live):
-    key = ec.generate_private_key(ec.SECP256R1()).public_key()
-    p256dh = b64url(
-        key.public_bytes(serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint)
-    )
-    endpoint = f"https://fcm.googleapis.com/fcm/send/test-{b64url(os.urandom(8))}"
-    subscription = {
-        "endpoint": endpoint,
-        "expirationTime": None,
-        "keys": {"p256dh": p256dh, "auth": b64url(os.urandom(16))},
-    }
+    subscription = fake_subscription("test")
+    endpoint = subscription["endpoint"]
     context.add_init_script(PUSH_STUB.replace("SUBSCRIPTION", json.dumps(subscription)))
     page = open_tab(context)
     ready(context, page, live)
@@ -236,3 +241,28 @@ def test_turning_reminders_on_saves_the_subscription_and_each_start_refreshes_it
     assert again.evaluate(f"async () => (await {push}).turnOffReminders()") == "off"
     assert api(page, live, "GET", "/api/push/status").json()["devices"] == []
     assert real_errors(page) == [] and real_errors(again) == []
+
+
+RESUBSCRIBE = """async (fresh) => {
+    // A synthetic pushsubscriptionchange (the browser fires it when the push service rotates
+    // a subscription, which cannot be triggered here) carrying the new subscription.
+    const event = new Event('pushsubscriptionchange');
+    event.oldSubscription = null;
+    event.newSubscription = { endpoint: fresh.endpoint, toJSON: () => fresh };
+    let work = Promise.resolve();
+    event.waitUntil = (promise) => { work = promise; };
+    self.dispatchEvent(event);
+    await work;
+}"""
+
+
+def test_a_rotated_subscription_is_saved_by_the_worker_itself(context, live):
+    """No page is needed: the worker PUTs the new subscription with the user's session."""
+    page = open_tab(context)
+    _, worker = ready(context, page, live)
+    fresh = fake_subscription("rotated")
+    assert api(page, live, "GET", "/api/push/status").json()["devices"] == []
+    worker.evaluate(RESUBSCRIBE, fresh)
+    devices = api(page, live, "GET", "/api/push/status").json()["devices"]
+    assert [device["push_service"] for device in devices] == ["fcm.googleapis.com"]
+    assert real_errors(page) == []
