@@ -1,7 +1,7 @@
 // Real <form>s, sent as JSON: <form data-api="METHOD /api/url" data-shape data-then
 // data-confirm data-flash data-label>. Errors appear beside the field or the form, in live
 // regions. Writes go through the outbox (kept on the phone when offline), except logging in and
-// signing up, which need the server's answer; log-out (form.logout) is shell.js's.
+// signing up, which need the server's answer; log-out and account deletion are shell-logout.js's.
 import { api, ApiError } from './api.js';
 import { remember, say } from './flash.js';
 import { send } from './outbox.js';
@@ -9,7 +9,7 @@ import { FIELD_INPUTS, shapes } from './shapes.js';
 
 /** Wire every form[data-api] under `root`, and every copy button (data-copy="element id"). */
 export function bindForms(root = document) {
-  for (const form of root.querySelectorAll('form[data-api]:not(.logout)')) bindForm(form);
+  for (const form of root.querySelectorAll('form[data-api]:not(.logout):not(.delete-account)')) bindForm(form);
   for (const button of root.querySelectorAll('button[data-copy]')) bindCopy(button);
 }
 

@@ -1,7 +1,8 @@
 // Log-out (form.logout in _nav.html): send what waits first; if something is still left, say
 // how much and ask before discarding it; then end the session and forget this user's data here.
+// Deleting the account (form.delete-account in Settings) forgets the same data once it is gone.
 import { api, ApiError } from './api.js';
-import { say } from './flash.js';
+import { remember, say } from './flash.js';
 import { metaSet } from './idb.js';
 import { counts, currentUser, flush } from './outbox.js';
 import { discardAll } from './outbox-list.js';
@@ -39,24 +40,45 @@ async function logOut(form) {
     // Offline or already gone: the session's end below is what matters.
   }
   await api('DELETE', '/api/session');
+  await forgetHere(user);
+  window.location.assign(form.dataset.then || '/');
+}
+
+/** Nothing of `user` stays on this device: cached pages, queued writes, the badge. */
+async function forgetHere(user) {
   await clearPageCaches();
   if (user) await discardAll(user);
   await metaSet('user', null);
   navigator.clearAppBadge?.().catch(() => {});
-  window.location.assign(form.dataset.then || '/');
 }
 
-/** Take over every log-out form under `root` (forms.js leaves them alone). */
+/** Straight to the server, never queued: a deletion is not something to send later. */
+async function deleteAccount(form) {
+  if (!window.confirm(form.dataset.confirm)) return;
+  const user = currentUser();
+  await forgetDevice().catch(() => {});
+  await api('DELETE', '/api/account');
+  await forgetHere(user);
+  remember(form.dataset.flash);
+  window.location.assign('/');
+}
+
+/** Take over every log-out and delete-account form under `root` (forms.js leaves them alone). */
 export function bindLogout(root = document) {
-  for (const form of root.querySelectorAll('form.logout')) {
+  for (const form of root.querySelectorAll('form.logout, form.delete-account')) {
+    const leave = form.classList.contains('logout') ? logOut : deleteAccount;
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       if (form.getAttribute('aria-busy') === 'true') return;
       setBusy(form, true);
       try {
-        await logOut(form);
+        await leave(form);
       } catch (error) {
-        say(error instanceof ApiError ? `Could not log out: ${error.message}` : 'Could not log out. Please try again.');
+        const what = leave === logOut ? 'log out' : 'delete your account';
+        const message = error instanceof ApiError ? `Could not ${what}: ${error.message}` : `Could not ${what}. Please try again.`;
+        const box = form.querySelector('[data-error]');
+        if (box) box.textContent = message;
+        else say(message);
       } finally {
         if (!form.ownerDocument.hidden) setBusy(form, false);
       }

@@ -254,3 +254,31 @@ def test_log_out_flushes_asks_then_clears_caches_and_the_queue(context, live):
     assert user is None
     assert account["id"]
     assert real_errors(page) == []
+
+
+def test_deleting_the_account_asks_then_forgets_everything_on_this_phone(context, live):
+    page = open_tab(context)
+    sign_up(page, live)
+    page.goto("/settings")
+    wait_for_worker(page)
+    page.reload()
+    wait_page_cached(page, "/settings")
+    send(page, "POST", "/api/interviews", {"company": ""}, wait=0)  # will need attention
+    wait_counts(page, attention=1)
+    delete = page.get_by_role("button", name="Delete my account")
+
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    delete.click()
+    assert api(page, live, "GET", "/api/account").status == 200  # kept: the user said no
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        delete.click()
+    page.wait_for_load_state()
+    assert page.locator("#flash").text_content() == "Your account is deleted."
+    assert api(page, live, "GET", "/api/account").status == 401
+    assert not any(name.startswith("afterview-pages-") for name in page.evaluate("caches.keys()"))
+    assert all_entries(page) == []
+    user = page.evaluate("async () => (await import('/static/js/idb.js')).metaGet('user')")
+    assert user is None
+    assert real_errors(page) == []
