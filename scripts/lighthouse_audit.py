@@ -82,8 +82,13 @@ def audit(url: str, out: Path, cookie: str | None) -> dict:
     ]
     if cookie:
         command.append("--extra-headers=" + json.dumps({"Cookie": cookie}))
-    subprocess.run(command, check=True)
-    return json.loads(out.read_text())
+    # Lighthouse now and then fails to reach a Chrome it just started: one more try.
+    for attempt in (1, 2):
+        run = subprocess.run(command, capture_output=True, text=True)
+        if run.returncode == 0:
+            return json.loads(out.read_text())
+        print(f"lighthouse failed (try {attempt}): {run.stderr.strip()[-600:]}", file=sys.stderr)
+    raise SystemExit(f"lighthouse could not audit {url}")
 
 
 def own_weight(report: dict, base: str) -> dict[str, int]:
@@ -117,6 +122,10 @@ def summary(name: str, report: dict, base: str) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--keep", type=Path, help="a folder to keep the JSON reports in")
+    parser.add_argument(
+        "--also", nargs="*", default=[], metavar="PATH",
+        help="more pages to audit logged in, e.g. --also /after /settings /contacts",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="afterview-lighthouse-") as temp:
         instance = Path(temp)
@@ -129,11 +138,17 @@ def main() -> None:
             logged_out = audit(base + "/", out / "logged-out.json", None)
             cookie = logged_in_cookie(base)
             logged_in = audit(base + "/", out / "logged-in.json", cookie)
+            others = {
+                path: audit(base + path, out / f"page-{index}.json", cookie)
+                for index, path in enumerate(args.also)
+            }
         finally:
             server.terminate()
             server.wait(timeout=20)
         print(summary("/ logged out (sign-in)", logged_out, base))
         print(summary("/ logged in (Today)", logged_in, base))
+        for path, report in others.items():
+            print(summary(f"{path} logged in", report, base))
 
 
 if __name__ == "__main__":
