@@ -12,6 +12,9 @@ const PAGES = `afterview-pages-${VERSION}`;
 const OFFLINE = '/offline';
 // Precached at install on the first visit: just enough to show the offline page.
 const CORE = [OFFLINE, '/static/css/app.css', '/static/css/shell.css', '/static/img/logo.svg'];
+// The screens a logged-in user may need first with no signal (the after-interview flow above
+// all): fetched once after load, so they open offline even if never visited on this phone.
+const USER_PAGES = ['/', '/after', '/interviews', '/contacts', '/settings'];
 const NAVIGATION_TIMEOUT = 3000;
 const USER_HEADER = 'X-Afterview-User';
 
@@ -46,7 +49,9 @@ self.addEventListener('activate', (event) => {
 self.addEventListener('message', (event) => {
   const type = event.data && event.data.type;
   if (type === 'SKIP_WAITING') self.skipWaiting();
-  else if (type === 'PRECACHE') event.waitUntil(precache(SHELL_URLS).catch(() => {}));
+  else if (type === 'PRECACHE') {
+    event.waitUntil(Promise.all([precache(SHELL_URLS), precachePages()]).catch(() => {}));
+  }
 });
 
 self.addEventListener('fetch', (event) => {
@@ -91,6 +96,20 @@ async function navigate(event) {
     clearTimeout(timer);
   }
   return (await cachedPage(request)) || (await offlinePage()) || network;
+}
+
+/** Keep a copy of each of USER_PAGES the logged-in user has no copy of yet. */
+async function precachePages() {
+  const user = await metaGet('user').catch(() => null);
+  if (!user) return;
+  const cache = await caches.open(PAGES);
+  await Promise.all(USER_PAGES.map(async (path) => {
+    const key = pageKey(new URL(path, self.location.origin).href);
+    const have = await cache.match(key);
+    if (have && have.headers.get(USER_HEADER) === user) return;
+    const response = await fetch(path, { credentials: 'same-origin', redirect: 'manual' });
+    if (response.ok && response.headers.get(USER_HEADER) === user) await cache.put(key, response);
+  }));
 }
 
 function pageKey(address) {

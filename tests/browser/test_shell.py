@@ -72,6 +72,24 @@ def test_pages_offline_the_visited_one_from_cache_others_the_offline_page(contex
     assert real_errors(page) == []
 
 
+def test_the_flow_and_today_open_offline_without_an_earlier_visit(context, live):
+    """In the car with no signal, the first tap on "Just left an interview" must work: the
+    worker keeps the main screens for the logged-in user once the app has loaded online."""
+    page = open_tab(context)
+    sign_up(page, live)
+    page.goto("/contacts")
+    wait_for_worker(page)
+    for path in ("/", "/after", "/settings"):
+        wait_page_cached(page, path)
+    with server_down(live):
+        page.goto("/after")
+        assert page.get_by_role("heading", name="Just left an interview").is_visible()
+        assert page.get_by_label("Company").is_visible()
+        page.goto("/")
+        assert page.get_by_role("heading", name="Today").is_visible()
+    assert real_errors(page) == []
+
+
 def test_manifest_and_icons(page, live):
     page.goto("/login")
     href = page.locator('link[rel="manifest"]').get_attribute("href")
