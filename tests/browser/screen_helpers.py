@@ -4,6 +4,7 @@ seen from the page's own profile, and the checks every screen must pass."""
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from contextlib import contextmanager
 from pathlib import Path
@@ -127,3 +128,14 @@ def server_down(live):
         yield
     finally:
         live.start()
+
+
+def review_card_from_today(page) -> None:
+    """Open Today's "1 card ready to review", check the name read, save the person."""
+    page.goto("/")
+    page.get_by_role("link", name=re.compile("1 card ready to review")).click()
+    review = page.locator("form.review")
+    review.wait_for()
+    assert review.get_by_label("Name").input_value() == CARD_TRUTH["name"]
+    review.get_by_role("button", name="Save person").click()
+    page.locator(".review-saved").wait_for()

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 
 from ..conftest import PASSWORD
 from .conftest import FIXTURES
+from .conftest import sign_up
 from .conftest import watch
 
 # What Chromium logs by itself when a fetch fails or answers an error: expected while the
@@ -75,6 +76,17 @@ def wait_page_cached(page, path: str) -> None:
         }""",
         path,
     )
+
+
+def controlled_tab(context, live, path: str):
+    """A new user's tab on `path`, worker-controlled, the page cached: (tab, account)."""
+    page = open_tab(context)
+    account = sign_up(page, live)
+    page.goto(path)
+    wait_for_worker(page)
+    page.reload()
+    wait_page_cached(page, path)
+    return page, account
 
 
 def counts(page) -> dict:

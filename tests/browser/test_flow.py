@@ -20,6 +20,7 @@ from .screen_helpers import fits_the_phone
 from .screen_helpers import flush_outbox
 from .screen_helpers import outbox_waiting
 from .screen_helpers import real_errors
+from .screen_helpers import review_card_from_today
 from .screen_helpers import server_down
 
 OCR_WAIT = 120_000  # ms: the first card waits for the OCR engine to load
@@ -139,13 +140,7 @@ def test_offline_flow_arrives_once_and_offers_the_card_review(context, live):
     review_link = page.get_by_role("link", name=re.compile(f"Card read: {CARD_TRUTH['name']}"))
     review_link.wait_for(timeout=OCR_WAIT)
     assert outbox_waiting(page) == 0
-    page.goto("/")
-    page.get_by_role("link", name=re.compile("1 card ready to review")).click()
-    review = page.locator("form.review")
-    review.wait_for()
-    assert review.get_by_label("Name").input_value() == CARD_TRUTH["name"]
-    review.get_by_role("button", name="Save person").click()
-    page.locator(".review-saved").wait_for()
+    review_card_from_today(page)
     check_saved(page, live, company)
     assert real_errors(page) == []
     page.errors.clear()

@@ -13,6 +13,7 @@ from .conftest import phone_context
 from .conftest import sign_up
 from .shell_helpers import all_entries
 from .shell_helpers import api
+from .shell_helpers import controlled_tab
 from .shell_helpers import count_rows
 from .shell_helpers import counts
 from .shell_helpers import log_in
@@ -65,12 +66,7 @@ def assert_exactly_once(page, live, account, interview_id, contact_id, card_id):
 
 
 def test_offline_capture_survives_a_reload_and_is_sent_once(context, live):
-    page = open_tab(context)
-    account = sign_up(page, live)
-    page.goto(PAGE)
-    wait_for_worker(page)
-    page.reload()
-    wait_page_cached(page, PAGE)
+    page, account = controlled_tab(context, live, PAGE)
     ids = new_ids(3)
     with server_down(live):
         answers = capture(page, *ids)
@@ -223,12 +219,7 @@ def test_a_second_user_never_sees_or_sends_the_first_users_writes(context, live)
 
 
 def test_log_out_flushes_asks_then_clears_caches_and_the_queue(context, live):
-    page = open_tab(context)
-    account = sign_up(page, live)
-    page.goto(PAGE)
-    wait_for_worker(page)
-    page.reload()
-    wait_page_cached(page, PAGE)
+    page, account = controlled_tab(context, live, PAGE)
     send(page, "POST", "/api/interviews", {"company": ""}, wait=0)  # will need attention
     wait_counts(page, attention=1)
     messages = []

@@ -13,6 +13,7 @@ from .conftest import sign_up
 from .screen_helpers import api
 from .screen_helpers import CARD_TRUTH
 from .screen_helpers import fits_the_phone
+from .screen_helpers import review_card_from_today
 from .screen_helpers import seed
 
 
@@ -169,12 +170,7 @@ def test_settings_save_the_schedule_and_the_calendar_feed(page, live, seeded):
 
 
 def test_a_card_waiting_on_today_is_reviewed_into_a_contact(page, live, seeded):
-    page.goto("/")
-    page.get_by_role("link", name=re.compile("1 card ready to review")).click()
-    review = page.locator("form.review")
-    review.wait_for()
-    assert review.get_by_label("Name").input_value() == CARD_TRUTH["name"]
-    review.get_by_role("button", name="Save person").click()
+    review_card_from_today(page)
     expect(page.locator(".review-saved")).to_contain_text("Saved")
     page.get_by_role("link", name="Open the interview").click()
     expect(page.get_by_role("heading", name=CARD_TRUTH["name"], exact=True)).to_be_visible()
