@@ -3,6 +3,7 @@
 // Deleting the account (form.delete-account in Settings) forgets the same data once it is gone.
 import { api, ApiError } from './api.js';
 import { remember, say } from './flash.js';
+import { clearDraft } from './flow-state.js';
 import { metaSet } from './idb.js';
 import { counts, currentUser, flush } from './outbox.js';
 import { discardAll } from './outbox-list.js';
@@ -49,6 +50,7 @@ async function forgetHere(user) {
   await clearPageCaches();
   if (user) await discardAll(user);
   await metaSet('user', null);
+  clearDraft(); // an unfinished after-interview flow of this user
   navigator.clearAppBadge?.().catch(() => {});
 }
 

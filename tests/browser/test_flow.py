@@ -30,7 +30,7 @@ def open_flow(page, fresh: bool = True) -> None:
     """/after with its modules loaded (body[data-ready]), from a clean draft."""
     page.goto("/after")
     if fresh:
-        page.evaluate("sessionStorage.clear()")
+        page.evaluate("localStorage.clear()")
         page.reload()
     page.locator("body[data-ready]").wait_for(state="attached")
 
@@ -165,3 +165,35 @@ def test_the_flow_survives_a_reload(page, live):
     agree(page)
     page.locator("#plan-list > li").first.wait_for()
     assert len(api(page, live, "GET", "/api/interviews")) == 1
+
+
+def test_what_was_typed_under_agreed_survives_the_app_being_closed(context, live):
+    """Phones close a backgrounded app without warning: the flow's draft, including the notes
+    typed under "what was agreed", comes back in a new tab."""
+    page = watch(context.new_page())
+    sign_up(page, live)
+    start_flow(page, f"Closed {uuid.uuid4().hex[:6]}")
+    page.get_by_role("button", name="Next: check the people").click()
+    page.get_by_role("button", name="Next: what was agreed").click()
+    page.get_by_role("radio", name="On a date").check()
+    page.get_by_label("Decision expected by").fill("2026-12-04")
+    page.get_by_role("radio", name="They asked me to follow up").check()
+    page.get_by_label("Concerns they raised").fill("Little Kubernetes experience")
+    page.get_by_label("Points to recall").fill("Their move to Postgres")
+    page.close()
+
+    again = watch(context.new_page())
+    again.goto("/after")
+    again.locator("body[data-ready]").wait_for(state="attached")
+    expect(again.get_by_role("heading", name="What was agreed?")).to_be_visible()
+    expect(again.get_by_label("Concerns they raised")).to_have_value("Little Kubernetes experience")
+    expect(again.get_by_label("Points to recall")).to_have_value("Their move to Postgres")
+    expect(again.get_by_role("radio", name="On a date")).to_be_checked()
+    expect(again.get_by_label("Decision expected by")).to_have_value("2026-12-04")
+    again.get_by_role("button", name="Save and make my plan").click()
+    again.locator("#plan-list > li").first.wait_for()
+    [interview] = api(again, live, "GET", "/api/interviews")
+    saved = api(again, live, "GET", f"/api/interviews/{interview['id']}")
+    assert saved["concerns"] == "Little Kubernetes experience"
+    assert saved["decision_expected_on"] == "2026-12-04" and saved["follow_up_wanted"] is True
+    assert again.errors == []

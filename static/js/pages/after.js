@@ -1,13 +1,13 @@
 // The after-interview flow: company -> card photos -> check the people -> what was agreed ->
 // the plan. Every write goes through the outbox in order (the interview first, with its
 // phone-minted id), so the whole flow works offline; the step reached and the ids survive a
-// reload (sessionStorage).
+// reload or the app being closed (flow-state.js).
 import { newId } from '../api.js';
 import { bindPeople, onRead, review, showPeople } from '../after-people.js';
 import { agreement, bindAgreed } from '../agreed.js';
 import { bindShots } from '../card-shots.js';
 import { send } from '../outbox.js';
-import { clearDraft, loadDraft, saveDraft } from '../flow-state.js';
+import { clearDraft, fillForm, formFields, loadDraft, saveDraft } from '../flow-state.js';
 import { loadPlan as fetchPlan } from '../plan-view.js';
 
 const STEPS = ['interview', 'cards', 'people', 'agreed', 'plan'];
@@ -27,6 +27,14 @@ export function start(doc) {
   bindShots(root, flow);
   const agreedForm = root.getElementById('agreed-form');
   bindAgreed(agreedForm);
+  // What is typed here is the slowest part to redo: keep it with the draft as it is typed.
+  if (flow.state.agreed) fillForm(agreedForm, flow.state.agreed);
+  const keepAgreed = () => {
+    flow.state.agreed = formFields(agreedForm);
+    save();
+  };
+  agreedForm.addEventListener('input', keepAgreed);
+  agreedForm.addEventListener('change', keepAgreed);
   agreedForm.addEventListener('submit', submitAgreed);
   root.getElementById('add-person').addEventListener('click', () => review(null, 'interviewer', true));
   for (const button of root.querySelectorAll('[data-add-person]')) {
