@@ -74,7 +74,7 @@ def main(out: Path) -> None:
 
 def flow(tab, out: Path, scheme: str) -> None:
     """The after-interview flow, step by step, with the test card."""
-    tab.evaluate("sessionStorage.clear()")
+    tab.evaluate("localStorage.clear()")
     tab.goto("/after")
     tab.get_by_label("Company").fill(f"Globex {uuid.uuid4().hex[:4]}")
     tab.get_by_label("Position").fill("Platform Engineer")

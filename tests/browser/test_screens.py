@@ -182,7 +182,7 @@ def test_a_card_waiting_on_today_is_reviewed_into_a_contact(page, live, seeded):
 def test_same_person_prompt_merges(page, live, seeded):
     page.goto("/after")
     page.locator("body[data-ready]").wait_for(state="attached")
-    page.evaluate("sessionStorage.clear()")
+    page.evaluate("localStorage.clear()")
     page.reload()
     page.locator("body[data-ready]").wait_for(state="attached")
     page.get_by_label("Company").fill("Acme GmbH")
