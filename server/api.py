@@ -47,6 +47,9 @@ def _sentence(error: dict) -> tuple[str, str]:
     """(field path, a sentence a person can act on) for one pydantic error."""
     field = ".".join(str(part) for part in error["loc"]) or "body"
     template = ERROR_SENTENCES.get(error["type"])
+    if error["type"] == "string_too_short" and error.get("ctx", {}).get("min_length") == 1:
+        # A whitespace-only name is stripped to "": for a person it is simply missing.
+        template = "cannot be empty"
     if template:
         try:
             text = template.format(**error.get("ctx", {}))

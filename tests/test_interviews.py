@@ -143,3 +143,10 @@ def test_unknown_and_malformed_ids_are_404(ann):
     response = ann.get("/api/interviews/12345")
     assert response.status_code == 404
     assert response.get_json()["message"]
+
+
+def test_an_empty_company_is_named_plainly(ann):
+    response = ann.post("/api/interviews", json={"company": "   "})
+    assert response.status_code == 422
+    assert response.get_json()["message"] == "company cannot be empty."
+    assert response.get_json()["field"] == "company"
