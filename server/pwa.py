@@ -74,8 +74,15 @@ def _prepare(state) -> None:
 
 
 def render_worker() -> str:
-    """static/sw.js with the hash and the precache list filled in."""
+    """static/sw.js with the hash and the precache list filled in: made once per app (like
+    the hash itself), as browsers ask for /sw.js on nearly every navigation."""
     app = current_app
+    if "afterview_worker" not in app.extensions:
+        app.extensions["afterview_worker"] = _fill_worker(app)
+    return app.extensions["afterview_worker"]
+
+
+def _fill_worker(app) -> str:
     source = Path(app.static_folder, "sw.js").read_text(encoding="utf-8")
     urls = [url_for("static", filename=name) for name in app.extensions["afterview_shell_files"]]
     urls.append(url_for("pwa.offline"))

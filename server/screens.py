@@ -8,9 +8,6 @@ from __future__ import annotations
 import functools
 import uuid
 import zoneinfo
-from datetime import datetime
-from datetime import time
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -19,12 +16,12 @@ from .cards import unreviewed_scans
 from .contacts import search
 from .db import db
 from .db import utcnow
-from .domain.times import as_utc
 from .models import Contact
 from .models import InterviewContact
 from .models import Task
 from .models import User
 from .tasks import end_of_today
+from .tasks import local_midnight
 
 # How many upcoming tasks the Today screen lists after what is due now.
 UPCOMING = 5
@@ -37,11 +34,6 @@ def _pending(user: User):
         .options(selectinload(Task.contact), selectinload(Task.interview))
         .order_by(Task.due_at)
     )
-
-
-def start_of_today(zone: str) -> datetime:
-    local_today = utcnow().astimezone(ZoneInfo(zone)).date()
-    return as_utc(datetime.combine(local_today, time()), zone)
 
 
 def today(user: User, highlight: str | None = None) -> dict:
@@ -70,7 +62,7 @@ def today(user: User, highlight: str | None = None) -> dict:
         "highlight": focus_id,
         "cards": unreviewed_scans(user.id, limit=20),
         "now": utcnow(),
-        "today_starts": start_of_today(user.timezone),
+        "today_starts": local_midnight(user.timezone),
     }
 
 

@@ -63,9 +63,14 @@ def task_json(task: Task) -> dict:
     ).model_dump(mode="json")
 
 
-def end_of_today(zone: str) -> datetime:
+def local_midnight(zone: str, days_ahead: int = 0) -> datetime:
+    """The UTC instant of midnight in `zone`, today (0) or `days_ahead` days later."""
     local_today = utcnow().astimezone(ZoneInfo(zone)).date()
-    return as_utc(datetime.combine(local_today + timedelta(days=1), time()), zone)
+    return as_utc(datetime.combine(local_today + timedelta(days=days_ahead), time()), zone)
+
+
+def end_of_today(zone: str) -> datetime:
+    return local_midnight(zone, 1)
 
 
 @bp.get("")

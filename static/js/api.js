@@ -41,7 +41,8 @@ export async function api(method, url, body) {
   throw new ApiError(response.status, `The server answered ${response.status}. Please try again.`);
 }
 
-async function readJson(response) {
+/** The JSON body of `response`, or null (204, not JSON, or unreadable). */
+export async function readJson(response) {
   if (response.status === 204) return null;
   const type = response.headers.get('Content-Type') || '';
   if (!type.includes('json')) return null;

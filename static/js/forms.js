@@ -112,9 +112,10 @@ function samePath(target) {
   return ok ? target : '/';
 }
 
-function setBusy(form, busy) {
-  form.setAttribute('aria-busy', String(busy));
-  for (const button of form.querySelectorAll('button')) button.disabled = busy;
+/** Mark `element` busy for assistive tech and disable its buttons (`buttons` narrows which). */
+export function setBusy(element, busy, buttons = 'button') {
+  element.setAttribute('aria-busy', String(busy));
+  for (const button of element.querySelectorAll(buttons)) button.disabled = busy;
 }
 
 function inputFor(form, field) {

@@ -1,5 +1,7 @@
 // One outbox entry over the network, and what its answer means for the queue.
 
+import { readJson } from './api.js';
+
 const TIMEOUT_MS = 30000;
 // A card photo waits for OCR on the server (and maybe for its queue): give it longer.
 const UPLOAD_TIMEOUT_MS = 90000;
@@ -32,16 +34,6 @@ function formData(fields) {
     else if (value !== null && value !== undefined) form.append(name, String(value));
   }
   return form;
-}
-
-async function readJson(response) {
-  if (response.status === 204) return null;
-  if (!(response.headers.get('Content-Type') || '').includes('json')) return null;
-  try {
-    return await response.json();
-  } catch {
-    return null;
-  }
 }
 
 /**

@@ -2,6 +2,7 @@
 // POST /api/contacts through the outbox with the card, interview and role; when the server
 // says the contact may already exist, ask "Same person?" and merge or keep both.
 import { newId } from './api.js';
+import { setBusy } from './forms.js';
 import { send } from './outbox.js';
 
 const REASONS = { email: 'the same email', phone: 'the same phone number', name: 'the same name and company' };
@@ -129,11 +130,6 @@ async function save(form, context) {
     setBusy(form, false);
     error.textContent = problem.message || 'Could not save. Please try again.';
   }
-}
-
-function setBusy(form, busy) {
-  form.setAttribute('aria-busy', String(busy));
-  for (const button of form.querySelectorAll('button')) button.disabled = busy;
 }
 
 /** The form becomes a one-line summary, with the "Same person?" question when there is one. */

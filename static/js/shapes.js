@@ -2,11 +2,12 @@
 import { newId } from './api.js';
 
 /** Drop empty strings so the server's defaults apply. */
-function compact(values) {
+export function compact(values) {
   return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== ''));
 }
 
-function timeZone() {
+/** The phone's IANA time zone, or null where the browser cannot tell. */
+export function deviceTimeZone() {
   try {
     return Intl.DateTimeFormat().resolvedOptions().timeZone || null;
   } catch {
@@ -27,7 +28,7 @@ export const shapes = {
   signup(values) {
     const body = { email: values.email, password: values.password };
     if (values.name && values.name.trim()) body.name = values.name.trim();
-    const zone = timeZone();
+    const zone = deviceTimeZone();
     if (zone) body.timezone = zone;
     return body;
   },

@@ -4,6 +4,7 @@
 import { api, ApiError } from './api.js';
 import { remember, say } from './flash.js';
 import { clearDraft } from './flow-state.js';
+import { setBusy } from './forms.js';
 import { metaSet } from './idb.js';
 import { counts, currentUser, flush } from './outbox.js';
 import { discardAll } from './outbox-list.js';
@@ -16,11 +17,6 @@ export async function clearPageCaches() {
   if (!('caches' in window)) return;
   const names = await caches.keys();
   await Promise.all(names.filter((name) => name.startsWith('afterview-pages-')).map((name) => caches.delete(name)));
-}
-
-function setBusy(form, busy) {
-  form.setAttribute('aria-busy', String(busy));
-  for (const button of form.querySelectorAll('button')) button.disabled = busy;
 }
 
 async function logOut(form) {

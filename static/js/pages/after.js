@@ -9,6 +9,7 @@ import { bindShots } from '../card-shots.js';
 import { send } from '../outbox.js';
 import { clearDraft, fillForm, formFields, loadDraft, saveDraft } from '../flow-state.js';
 import { loadPlan as fetchPlan } from '../plan-view.js';
+import { compact } from '../shapes.js';
 
 const STEPS = ['interview', 'cards', 'people', 'agreed', 'plan'];
 let root;
@@ -107,10 +108,6 @@ async function submitInterview(event) {
     flow.state.interview = values;
   }
   go('cards');
-}
-
-function compact(values) {
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== ''));
 }
 
 async function submitAgreed(event) {

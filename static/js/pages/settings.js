@@ -2,6 +2,7 @@
 // zone, and the calendar feed's address (GET, rotate, turn off: they need the network).
 import { api } from '../api.js';
 import { reminderState, turnOffReminders, turnOnReminders } from '../push.js';
+import { deviceTimeZone } from '../shapes.js';
 
 const STATES = {
   on: 'Reminders are on for this device.',
@@ -62,12 +63,7 @@ function timeZone(root) {
   const select = root.getElementById('s-timezone');
   const note = root.getElementById('zone-detected');
   const use = root.getElementById('use-detected');
-  let zone = null;
-  try {
-    zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  } catch {
-    return;
-  }
+  const zone = deviceTimeZone();
   if (!zone || ![...select.options].some((option) => option.value === zone)) return;
   if (zone === select.value) {
     note.textContent = 'The same as this phone’s.';

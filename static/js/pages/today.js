@@ -2,6 +2,7 @@
 // (a replay changes nothing), and a note when a card queued offline has been read.
 import { newId } from '../api.js';
 import { refreshBadge } from '../badge.js';
+import { setBusy } from '../forms.js';
 import { send } from '../outbox.js';
 
 const SAID = {
@@ -32,7 +33,7 @@ function bindTask(item) {
     const body = { action_id: newId() };
     if (act === 'snooze') body.until = button.dataset.until;
     const title = item.dataset.title;
-    setBusy(item, true);
+    setBusy(item, true, 'button[data-act]');
     try {
       const result = await send('POST', `/api/tasks/${item.dataset.task}/${act}`, body, {
         label: `${act === 'undo' ? 'Undo' : act === 'done' ? 'Done' : 'Snooze'}: ${title}`,
@@ -44,7 +45,7 @@ function bindTask(item) {
       say(item, error.message || 'That did not work. Please try again.');
       item.querySelector('[data-result] [data-act="undo"]').hidden = !item.classList.contains('is-finished');
     } finally {
-      setBusy(item, false);
+      setBusy(item, false, 'button[data-act]');
     }
   });
 }
@@ -72,11 +73,6 @@ function say(item, text) {
   const box = item.querySelector('[data-result]');
   box.hidden = false;
   box.querySelector('[data-said]').textContent = text;
-}
-
-function setBusy(item, busy) {
-  item.setAttribute('aria-busy', String(busy));
-  for (const button of item.querySelectorAll('button[data-act]')) button.disabled = busy;
 }
 
 /** A card queued offline reached the server and was read: offer its review here. */
