@@ -14,11 +14,11 @@ import sqlalchemy as sa
 
 from .db import db
 from .db import utcnow
-from .domain.followup import InterviewFacts
-from .domain.followup import Person
+from .domain.facts import InterviewFacts
+from .domain.facts import Person
+from .domain.facts import UserPrefs
 from .domain.followup import plan
 from .domain.followup import PlannedTask
-from .domain.followup import UserPrefs
 from .models import Contact
 from .models import Interview
 from .models import Task

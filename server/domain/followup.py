@@ -67,7 +67,13 @@ from zoneinfo import ZoneInfo
 from zoneinfo import ZoneInfoNotFoundError
 
 from . import messages
+from .facts import InterviewFacts
+from .facts import Person
+from .facts import UserPrefs
 from .messages import Draft
+from .text import clean
+from .text import items
+from .text import shorten
 from .workdays import WorkCalendar
 
 KINDS: tuple[str, ...] = (
@@ -81,13 +87,6 @@ KINDS: tuple[str, ...] = (
     "gracious_thanks",
 )
 GATED_KINDS: frozenset[str] = frozenset({"agreed_follow_up", "follow_up_call", "value_add"})
-STATUSES: tuple[str, ...] = (
-    "awaiting_decision",
-    "second_interview",
-    "offer",
-    "rejected",
-    "withdrawn",
-)
 FOLLOW_UP_CHANNELS: tuple[str, ...] = ("email", "phone", "in_person")
 
 INTERVIEW_LENGTH = timedelta(hours=1)
@@ -98,54 +97,6 @@ TOUCH_CAP = 2
 TOUCH_FIRST_DAYS = 14
 TOUCH_AFTER_FOLLOW_UP_DAYS = 7
 TOUCH_SPACING_DAYS = 14
-
-
-@dataclass(frozen=True)
-class Person:
-    """A contact linked to the interview, with the role they play in it."""
-
-    id: str
-    name: str
-    title: str = ""
-    company: str = ""
-    emails: tuple[str, ...] = ()
-    phones: tuple[tuple[str, str], ...] = ()  # (number, type): mobile | work | fax | other
-    address: str = ""
-    role: str = "interviewer"  # interviewer | referral | reference | other
-
-
-@dataclass(frozen=True)
-class InterviewFacts:
-    """What the planner needs to know about one interview and what was agreed at it."""
-
-    id: str
-    company: str
-    position: str = ""
-    held_at: datetime | None = None  # aware; None means now (naive: the user's local time)
-    status: str = "awaiting_decision"
-    decision_expected_on: date | None = None
-    follow_up_wanted: bool | None = None  # None: nothing agreed; False: they asked not to
-    follow_up_on: date | None = None
-    follow_up_channel: str | None = None  # email | phone | in_person
-    not_before: date | None = None
-    concerns: str = ""
-    interests: str = ""
-    points_to_recall: str = ""
-    notes: str = ""
-    value_add_touches: bool = False
-    people: tuple[Person, ...] = ()
-    round: int = 1  # 2 after a second interview, and so on
-
-
-@dataclass(frozen=True)
-class UserPrefs:
-    """The account's settings that shape the plan."""
-
-    zone: str = "UTC"
-    reminder_hour: int = 9
-    country: str | None = None
-    working_days: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
-    user_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -280,7 +231,7 @@ class _Planner:
 
     def name(self, person: Person | None, fallback: str) -> str:
         if person is None:
-            return messages.clean(self.facts.company) or fallback
+            return clean(self.facts.company) or fallback
         return messages.person_name(person, fallback)
 
     def thank_yous(self) -> list[PlannedTask]:
@@ -312,7 +263,7 @@ class _Planner:
         return tasks
 
     def references_told(self) -> list[PlannedTask]:
-        company = messages.clean(self.facts.company) or "the employer"
+        company = clean(self.facts.company) or "the employer"
         return [
             self.task(
                 "tell_reference",
@@ -383,7 +334,7 @@ class _Planner:
     def touches(self, follow_up_day: date) -> list[PlannedTask]:
         """Opt-in value-add touches: capped, spaced, all after the follow-up, gated."""
         facts = self.facts
-        topics = messages.items(facts.interests, commas=True)
+        topics = items(facts.interests, commas=True)
         if not facts.value_add_touches or not topics:
             return []
         who = self.name(self.lead, "the employer")
@@ -401,7 +352,7 @@ class _Planner:
                     self.lead,
                     self.slot(day),
                     "email",
-                    f"Send {who} something useful on {messages.shorten(topic, 40)}",
+                    f"Send {who} something useful on {shorten(topic, 40)}",
                     messages.value_add_email(self.lead, facts, self.user_name, index),
                 )
             )

@@ -14,13 +14,18 @@ stay exactly theirs.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # the dataclasses live with the planner, which imports this module
-    from .followup import InterviewFacts
-    from .followup import Person
+from .facts import InterviewFacts
+from .facts import Person
+from .text import clean
+from .text import inline
+from .text import items
+from .text import join
+from .text import paragraphs
+from .text import sentence
+from .text import shorten
+from .text import shorten_block
 
 _CAN_ADDRESS = "I am sure I can address it."
 NOTE_LIMIT = 350
@@ -29,8 +34,6 @@ NOTE_LIMIT = 350
 _POINT_LIMIT = 160
 _TITLE_LIMIT = 80
 _ROLE_WORDS = ("position", "role", "job", "opening", "post", "vacancy")
-# Lines, semicolons and bullets separate points; a leading "-" or "*" bullet is stripped.
-_SPLIT_ITEMS = re.compile(r"[\n;•]+")
 
 
 @dataclass(frozen=True)
@@ -39,73 +42,6 @@ class Draft:
 
     subject: str
     body: str
-
-
-# --- small text helpers -------------------------------------------------------------------
-
-
-def clean(text: str | None) -> str:
-    """One line: whitespace runs collapsed, ends stripped; None is empty."""
-    return " ".join((text or "").split())
-
-
-def shorten(text: str, limit: int) -> str:
-    """`text` cut at a word boundary to at most `limit` characters, with an ellipsis."""
-    text = clean(text)
-    if len(text) <= limit:
-        return text
-    cut = text[: max(limit - 1, 1)]
-    if text[len(cut)] != " " and " " in cut:  # mid-word: drop the broken word
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(" ,;:.-") + "…"
-
-
-def items(text: str | None, *, commas: bool = False) -> list[str]:
-    """The separate points in a free-text field: lines, semicolons, bullets (and commas)."""
-    pattern = _SPLIT_ITEMS if not commas else re.compile(_SPLIT_ITEMS.pattern + "|,")
-    found = []
-    for part in pattern.split(text or ""):
-        part = clean(part).strip(" .,;:-*•")
-        if part:
-            found.append(part)
-    return found
-
-
-# Only function words are lowercased when quoted mid-sentence: a proper noun never is.
-_LOWERABLE = frozenset(
-    "a an the this that these those their his her its our your my some any how why what "
-    "when where whether which who".split()
-)
-
-
-def inline(text: str) -> str:
-    """Typed text fit to follow a colon mid-sentence: 'Their new office' -> 'their new office'.
-
-    Only a leading function word loses its capital; names, acronyms and everything else
-    stay exactly as the user typed them.
-    """
-    text = clean(text)
-    first = text.split(" ", 1)[0]
-    if first[:1].isupper() and first[1:].islower() and first.lower() in _LOWERABLE:
-        return text[0].lower() + text[1:]
-    return text
-
-
-def _sentence(text: str) -> str:
-    """`text` ending in exactly one full stop (a question or exclamation keeps its mark)."""
-    text = clean(text).rstrip(" .,;:")
-    if not text:
-        return ""
-    return text if text[-1] in "?!…" else text + "."
-
-
-def _join(*parts: str, sep: str = " ") -> str:
-    return sep.join(p for p in parts if p)
-
-
-def _paragraphs(*parts: str) -> str:
-    """Paragraphs separated by one blank line; empty ones dropped."""
-    return "\n\n".join(p.strip() for p in parts if p and p.strip())
 
 
 def person_name(person: Person | None, fallback: str) -> str:
@@ -164,25 +100,18 @@ def _sign_off(user_name: str, words: str = "Best regards") -> str:
 
 def _point_line(facts: InterviewFacts, lead: str, index: int = 0) -> str:
     point = _point(facts, index)
-    return _sentence(f"{lead}: {point}") if point else ""
+    return sentence(f"{lead}: {point}") if point else ""
 
 
 def _concern_line(facts: InterviewFacts) -> str:
     concern = _concern(facts)
     if not concern:
         return ""
-    return _join(
-        _sentence(f"You mentioned one concern: {concern}"),
+    return join(
+        sentence(f"You mentioned one concern: {concern}"),
         "I have thought it over and I am confident I can address it;",
         "I would be glad to talk it through with you.",
     )
-
-
-def shorten_block(text: str, limit: int) -> str:
-    """A multi-line text cut to `limit` characters as a last resort (lines kept)."""
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1].rstrip() + "…"
 
 
 def title_line(text: str) -> str:
@@ -197,15 +126,15 @@ def thank_you_email(person: Person | None, facts: InterviewFacts, user_name: str
     """The same-day thank-you email (playbook 003, 001): appreciation, a point, the concern."""
     position = clean(facts.position)
     subject = f"Thank you: {position} interview" if position else "Thank you for the interview"
-    body = _paragraphs(
+    body = paragraphs(
         _greeting(person),
-        _join(
+        join(
             f"Thank you for taking the time to meet with me about {position_phrase(facts)}.",
             "I appreciate the opportunity and enjoyed learning more about the work.",
         ),
         _point_line(facts, "One part of our conversation stays with me", 0),
         _concern_line(facts),
-        _join(
+        join(
             f"I am enthusiastic about the role and confident I can contribute to {_team(facts)}.",
             "I look forward to hearing from you about the next steps.",
         ),
@@ -230,11 +159,11 @@ def handwritten_note(person: Person | None, facts: InterviewFacts, user_name: st
         about += f" at {company}"
     core = f"Thank you for meeting with me about {about}."
     optional = [
-        _sentence(f"I keep thinking about our talk: {shorten(_point(facts, 1), 110)}")
+        sentence(f"I keep thinking about our talk: {shorten(_point(facts, 1), 110)}")
         if _point(facts, 1)
         else "",
         "I would love to bring my skills to your team.",
-        _join(_sentence(f"You raised a concern: {shorten(_concern(facts), 70)}"), _CAN_ADDRESS)
+        join(sentence(f"You raised a concern: {shorten(_concern(facts), 70)}"), _CAN_ADDRESS)
         if _concern(facts)
         else "",
     ]
@@ -242,10 +171,10 @@ def handwritten_note(person: Person | None, facts: InterviewFacts, user_name: st
     for extra in optional:
         if not extra:
             continue
-        candidate = _paragraphs(greeting, _join(core, *chosen, extra), sign_off)
+        candidate = paragraphs(greeting, join(core, *chosen, extra), sign_off)
         if len(candidate) <= NOTE_LIMIT:
             chosen.append(extra)
-    body = _paragraphs(greeting, _join(core, *chosen), sign_off)
+    body = paragraphs(greeting, join(core, *chosen), sign_off)
     return Draft(subject="", body=shorten_block(body, NOTE_LIMIT))
 
 
@@ -255,17 +184,17 @@ def follow_up_email(person: Person | None, facts: InterviewFacts, user_name: str
     subject = (
         f"Following up on the {position} position" if position else "Following up on my interview"
     )
-    body = _paragraphs(
+    body = paragraphs(
         _greeting(person),
         f"I wanted to follow up with you according to the time frame you gave me for "
         f"{position_phrase(facts)}.",
         _point_line(facts, "I have kept thinking about our conversation", 2),
         _concern_line(facts),
-        _join(
+        join(
             f"I remain very interested and believe I would be a great asset to {_team(facts)}.",
             "Is there any further information I can send you?",
         ),
-        _join(
+        join(
             "Have you been able to make a decision?",
             "I look forward to hearing from you once you have decided, whatever the decision.",
         ),
@@ -359,7 +288,7 @@ def follow_up_call_script(
 
 def _spoken(person: Person | None, user_name: str, who: str, *sentences: str) -> str:
     """The same message as a short phone script: one quoted paragraph to say."""
-    said = _join(_intro(person, user_name), *sentences)
+    said = join(_intro(person, user_name), *sentences)
     return f'Call {person_name(person, who)} and say:\n\n"{said}"'
 
 
@@ -370,19 +299,19 @@ def tell_reference(
     company = clean(facts.company)
     subject = f"Heads-up: {company} may call you" if company else "Heads-up: a reference call"
     cares = interest(facts, 0)
-    news = _join(
+    news = join(
         f"I just interviewed for {position_phrase(facts)}, and they may call you as one "
         "of my references.",
         "Thank you again for speaking for me.",
     )
-    hint = _sentence(f"In case it helps, this is something they care about: {cares}")
+    hint = sentence(f"In case it helps, this is something they care about: {cares}")
     offer = "I am happy to tell you more about the role before they call."
     if channel == "phone":
         return Draft(
             subject="",
             body=_spoken(person, user_name, "your reference", news, hint if cares else "", offer),
         )
-    body = _paragraphs(
+    body = paragraphs(
         _greeting(person, formal=False),
         news,
         hint if cares else "",
@@ -414,7 +343,7 @@ def contact_referral(
     else:
         opening = "I was given your name during a recent interview."
         subject = "An introduction"
-    context = _join(
+    context = join(
         opening,
         f"I recently interviewed for {position_phrase(facts)} and I am exploring "
         "opportunities in the field.",
@@ -428,7 +357,7 @@ def contact_referral(
         "Would you have fifteen minutes for a short call in the coming days? "
         "I would value your advice."
     )
-    body = _paragraphs(_greeting(person), context, ask, _sign_off(user_name))
+    body = paragraphs(_greeting(person), context, ask, _sign_off(user_name))
     return Draft(subject=shorten(subject, 120), body=body)
 
 
@@ -442,9 +371,9 @@ def value_add_email(
     """
     topic = interest(facts, index)
     subject = f"Something on {shorten(topic, 60)}" if topic else "Something you might find useful"
-    body = _paragraphs(
+    body = paragraphs(
         _greeting(person),
-        _join(
+        join(
             f"Since our conversation about {position_phrase(facts)}, I came across something "
             + (
                 f"on a topic you mentioned: {topic}. I thought you might find it useful: "
@@ -463,14 +392,14 @@ def gracious_thanks(person: Person | None, facts: InterviewFacts, user_name: str
     """After a rejection (002, 004): stay positive, keep the door open for another position."""
     position = clean(facts.position)
     subject = f"Thank you: {position}" if position else "Thank you"
-    body = _paragraphs(
+    body = paragraphs(
         _greeting(person),
-        _join(
+        join(
             f"Thank you for letting me know your decision about {position_phrase(facts)}.",
             "I truly appreciated the chance to meet you and to learn about the work.",
         ),
         _point_line(facts, "I especially valued our conversation", 0),
-        _join(
+        join(
             "I would be glad to be considered for future openings,",
             "and I hope our paths cross again.",
         ),

@@ -15,15 +15,15 @@ from hypothesis import HealthCheck
 from hypothesis import settings
 from hypothesis import strategies as st
 
+from server.domain.facts import InterviewFacts
+from server.domain.facts import Person
+from server.domain.facts import UserPrefs
 from server.domain.followup import GATED_KINDS
-from server.domain.followup import InterviewFacts
-from server.domain.followup import Person
 from server.domain.followup import plan
 from server.domain.followup import PlannedTask
 from server.domain.followup import TOUCH_AFTER_FOLLOW_UP_DAYS
 from server.domain.followup import TOUCH_CAP
 from server.domain.followup import TOUCH_SPACING_DAYS
-from server.domain.followup import UserPrefs
 from server.domain.messages import NOTE_LIMIT
 from server.domain.workdays import WorkCalendar
 

@@ -9,8 +9,9 @@ from hypothesis import settings
 from hypothesis import strategies as st
 
 from server.domain import messages
-from server.domain.followup import InterviewFacts
-from server.domain.followup import Person
+from server.domain import text
+from server.domain.facts import InterviewFacts
+from server.domain.facts import Person
 from server.domain.messages import NOTE_LIMIT
 
 DANA = Person(id="p-dana", name="Dana Smith", title="Head of Data", company="Acme")
@@ -224,20 +225,20 @@ def test_missing_data_never_leaves_awkward_text():
 
 
 def test_inline_lowercases_only_leading_function_words():
-    assert messages.inline("Their new office") == "their new office"
-    assert messages.inline("The Q3 launch") == "the Q3 launch"
-    assert messages.inline("Kubernetes at scale") == "Kubernetes at scale"
-    assert messages.inline("API design") == "API design"
-    assert messages.inline("I led the team") == "I led the team"
+    assert text.inline("Their new office") == "their new office"
+    assert text.inline("The Q3 launch") == "the Q3 launch"
+    assert text.inline("Kubernetes at scale") == "Kubernetes at scale"
+    assert text.inline("API design") == "API design"
+    assert text.inline("I led the team") == "I led the team"
 
 
 def test_items_split_lines_bullets_and_semicolons_but_keep_inner_dashes():
-    assert messages.items("- one\n* two; three • four") == ["one", "two", "three", "four"]
-    assert messages.items("state-of-the-art tooling - the migration") == [
+    assert text.items("- one\n* two; three • four") == ["one", "two", "three", "four"]
+    assert text.items("state-of-the-art tooling - the migration") == [
         "state-of-the-art tooling - the migration"
     ]
-    assert messages.items("a, b", commas=True) == ["a", "b"]
-    assert messages.items(None) == []
+    assert text.items("a, b", commas=True) == ["a", "b"]
+    assert text.items(None) == []
 
 
 def test_shorten_cuts_at_a_word_with_an_ellipsis():
