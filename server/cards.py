@@ -35,10 +35,13 @@ from .errors import error_response
 from .models import CardScan
 from .models import Interview
 from .ocr import EngineBusy
+from .ocr import get_engine
 from .ocr import ImageRejected
 from .ocr import read_card
+from .ocr.images import fit
 from .ocr.images import load_photo
 from .ocr.images import MAX_BYTES
+from .ocr.images import Photo
 from .schemas import CardCreate
 from .schemas import CardForm
 from .schemas import CardOut
@@ -120,10 +123,9 @@ def uploaded_image() -> bytes:
     return upload.read(MAX_BYTES + 1)
 
 
-def clean_photo(data: bytes) -> bytes:
+def clean_photo(photo: Photo) -> bytes:
     """The photo to keep: upright, long edge <= PHOTO_SIDE, sRGB, JPEG, no metadata at all."""
-    image = load_photo(data, max_side=PHOTO_SIDE).image
-    image = _to_srgb(image)
+    image = _to_srgb(fit(photo.image, PHOTO_SIDE))
     # New pixels, empty .info: Pillow would otherwise write the source's comment/XMP/ICC back.
     bare = Image.new("RGB", image.size)
     bare.paste(image)
@@ -170,8 +172,10 @@ def upload_card():
     user_id, region, engine = user.id, user.country, current_app.config["OCR_ENGINE"]
     # End the transaction: no database connection is held while the photo waits for OCR.
     db.session.rollback()
-    photo = clean_photo(data)
-    read = read_card(data, default_region=region, engine=engine)
+    # Decoded once, bounded, at the size the larger of the kept photo and the reader needs.
+    decoded = load_photo(data, max_side=max(PHOTO_SIDE, get_engine(engine).max_side))
+    photo = clean_photo(decoded)
+    read = read_card(decoded, default_region=region, engine=engine)
 
     def build(digest: str) -> CardScan:
         return CardScan(

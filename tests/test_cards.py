@@ -55,11 +55,11 @@ def ocr_runs(monkeypatch, rapidocr):
     records the region of every call the API made (a replay must make none)."""
     calls: list[str | None] = []
 
-    def reading(data: bytes, *, default_region=None, engine="rapidocr"):
+    def reading(photo, *, default_region=None, engine="rapidocr"):
         calls.append(default_region)
-        key = (hashlib.sha256(data).hexdigest(), default_region, engine)
+        key = (hashlib.sha256(photo.image.tobytes()).hexdigest(), default_region, engine)
         if key not in _readings:
-            _readings[key] = read_card(data, default_region=default_region, engine=engine)
+            _readings[key] = read_card(photo, default_region=default_region, engine=engine)
         return _readings[key]
 
     monkeypatch.setattr(cards, "read_card", reading)
@@ -71,7 +71,7 @@ def fake_ocr(monkeypatch):
     """A stand-in reader (no model): Dana Reyes of Acme, whatever the photo shows."""
     calls: list[str | None] = []
 
-    def reading(data: bytes, *, default_region=None, engine="rapidocr"):
+    def reading(photo, *, default_region=None, engine="rapidocr"):
         calls.append(default_region)
         return OcrScan(
             fields={
@@ -316,14 +316,15 @@ def test_contact_keeps_its_card_photo_and_deletes_it(app, ann, bob, fake_ocr):
 # --- bad input -----------------------------------------------------------------------------
 
 
-def png_claiming(width: int, height: int) -> bytes:
-    """A few hundred bytes of 1-bit PNG whose header claims width x height pixels."""
+def png_claiming(width: int, height: int, depth: int = 1, colour: int = 0) -> bytes:
+    """A few hundred bytes of PNG (1-bit grey unless said) whose header claims width x height
+    pixels."""
 
     def chunk(kind: bytes, body: bytes) -> bytes:
         crc = zlib.crc32(kind + body) & 0xFFFFFFFF
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
 
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    header = struct.pack(">IIBBBBB", width, height, depth, colour, 0, 0, 0)
     rows = zlib.compress(b"\x00" * (width // 8 + 2) * 8, 9)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows)
             + chunk(b"IEND", b""))
@@ -351,6 +352,15 @@ BAD_UPLOADS = {
     "truncated jpeg": (lambda c: upload(c, fixture_photo("s001")[:60_000]), 422),
     "decompression bomb": (lambda c: upload(c, png_claiming(30000, 30000), "bomb.png"), 413),
     "over 20 MB": (lambda c: upload(c, b"\xff\xd8\xff" + bytes(21 * MB)), 413),
+    # Shapes no card has: refused from the header, before a detector scales them up.
+    "a 16 x 5000 strip": (lambda c: upload(c, encoded(Image.new("L", (16, 5000), 255), "PNG"),
+                                           "strip.png"), 422),
+    "a 6.5:1 banner": (lambda c: upload(c, encoded(Image.new("RGB", (1300, 200), "white"),
+                                                   "PNG"), "banner.png"), 422),
+    "a 60 px thumbnail": (lambda c: upload(c, small_photo((96, 60))), 422),
+    # Under the pixel limit, over what the decoded pixels may take (no reduced decoding).
+    "16-bit 7071 x 7071 png": (lambda c: upload(c, png_claiming(7071, 7071, 16), "big.png"), 413),
+    "rgba 7000 x 7000 png": (lambda c: upload(c, png_claiming(7000, 7000, 8, 6), "big.png"), 413),
     "animated gif": (lambda c: upload(c, animated_gif(), "card.gif"), 415),
     "id that is no uuid": (lambda c: upload(c, small_photo(), id="card-1"), 422),
     "unknown form field": (lambda c: upload(c, small_photo(), region="GB"), 422),

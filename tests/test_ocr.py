@@ -180,13 +180,14 @@ def rejected(data: bytes) -> ImageRejected:
     return error
 
 
-def png_claiming(width: int, height: int) -> bytes:
-    """A few hundred bytes of PNG whose header claims width x height pixels."""
+def png_claiming(width: int, height: int, depth: int = 8, colour: int = 0) -> bytes:
+    """A few hundred bytes of PNG (8-bit grey unless said) whose header claims width x height
+    pixels."""
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(
             ">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
 
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    header = struct.pack(">IIBBBBB", width, height, depth, colour, 0, 0, 0)
     rows = zlib.compress(b"\x00" * (width + 1) * 4, 9)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", rows)
             + chunk(b"IEND", b""))
@@ -220,6 +221,29 @@ def test_decompression_bombs_are_refused_before_decoding(side):
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         assert rejected(data).status == 413
+
+
+@pytest.mark.parametrize("engine", ["rapidocr", "tesseract"])
+@pytest.mark.parametrize("size", [(16, 5000), (5000, 16), (1300, 200), (90, 60)])
+def test_shapes_no_card_has_are_refused_by_every_engine(engine, size):
+    """A strip or a thumbnail is answered from its header (the engine is never asked)."""
+    with pytest.raises(ImageRejected) as caught:
+        read_card(encoded(Image.new("L", size, 255), "PNG"), engine=engine)
+    assert caught.value.status == 422 and "card" in caught.value.message
+
+
+def test_sixteen_bit_and_rgba_pngs_past_the_decode_budget_are_refused():
+    """Under the pixel limit, but their decoded pixels would not fit the per-photo budget."""
+    for depth, colour in ((16, 0), (8, 6)):
+        data = png_claiming(7071, 7071, depth, colour)
+        assert rejected(data).status == 413
+
+
+def test_a_large_jpeg_is_decoded_reduced_within_the_budget():
+    """A 48 MP JPEG is read at a fraction of its size by the decoder itself."""
+    big = encoded(Image.new("RGB", (8000, 6000), "white"), "JPEG", quality=50)
+    photo = load_photo(big, max_side=1600)
+    assert photo.stored_size == (8000, 6000) and max(photo.image.size) == 1600
 
 
 def test_upload_over_the_size_limit():

@@ -20,7 +20,9 @@ from ..domain.card_text import parse_card
 from .engine import Engine
 from .errors import EngineBusy
 from .errors import ImageRejected
+from .images import fit
 from .images import load_photo
+from .images import Photo
 
 __all__ = [
     "ENGINES",
@@ -94,9 +96,10 @@ class CardScan:
 
 
 def read_card(
-    image_bytes: bytes, *, default_region: str | None = None, engine: str = "rapidocr"
+    photo: bytes | Photo, *, default_region: str | None = None, engine: str = "rapidocr"
 ) -> CardScan:
-    """Read a card photo into a draft contact.
+    """Read a card photo (its bytes, or a Photo already decoded by `load_photo`) into a
+    draft contact.
 
     `default_region` is the person's own country (ISO 3166 alpha-2, e.g. "GB"), used for
     numbers without a country code when the card itself does not show its country; with it,
@@ -104,9 +107,11 @@ def read_card(
     """
     region = _region(default_region)
     reader = get_engine(engine)
-    photo = load_photo(image_bytes, max_side=reader.max_side)
-    lines = reader.read(photo.image)
-    qr_text = _qr(photo.image)
+    if isinstance(photo, bytes):
+        photo = load_photo(photo, max_side=reader.max_side)
+    image = fit(photo.image, reader.max_side)
+    lines = reader.read(image)
+    qr_text = _qr(image)
     draft = parse_card(lines, default_region=region, qr_payload=qr_text)
     return CardScan(
         fields=draft.fields,

@@ -16,10 +16,6 @@ class ImageRejected(Exception):
         self.message = message
         self.status = status
 
-    def to_json(self) -> dict[str, str]:
-        """The body the API's error convention uses."""
-        return {"error": "image_rejected", "message": self.message}
-
 
 class EngineBusy(Exception):
     """Too many scans are already waiting for this engine; try again shortly."""
