@@ -352,3 +352,27 @@ def test_qr_values_win_over_ocr_and_keep_what_only_ocr_saw():
     numbers = {p["number"]: p["type"] for p in draft.phones}
     assert numbers == {"+1 555 010 0199": "mobile", "+1 555 010 0100": "work",
                        "+1 555 010 0111": "fax"}
+
+
+@pytest.mark.parametrize("printed, name", [
+    ("Dipl.-Ing. Hans Weber", "Hans Weber"),
+    ("Anna Li Ph.D. MBA", "Anna Li"),
+    ("Dr. Maria Santos", "Dr. Maria Santos"),
+    ("Dr. Maria Santos PhD", "Dr. Maria Santos"),
+])
+def test_degrees_without_a_comma_are_dropped_dr_kept(printed, name):
+    from server.domain.card_text.people import strip_certifications
+
+    assert strip_certifications(printed) == name
+
+
+@pytest.mark.parametrize("text, is_company", [
+    ("Sunrise Traders Pvt. Itd", True),
+    ("Harbour Freight 1td.", True),
+    ("Itd Harbour", False),
+    ("Kind regards", False),
+])
+def test_legal_forms_count_also_as_the_ocr_misreads_them(text, is_company):
+    from server.domain.card_text.vocab import company_form
+
+    assert company_form(text) is is_company

@@ -51,6 +51,7 @@ class Candidate:
 
 def strip_certifications(text: str) -> str:
     """"Jane Doe, CPA" -> "Jane Doe"; keeps suffixes that are part of a name ("Jr.", "III")."""
+    text = _strip_bare_degrees(text)
     pieces = [p.strip() for p in text.split(",")]
     caps_name = pieces[0].isupper()
     while len(pieces) > 1:
@@ -61,6 +62,20 @@ def strip_certifications(text: str) -> str:
             continue
         break
     return ", ".join(pieces)
+
+
+def _strip_bare_degrees(text: str) -> str:
+    """Known degrees printed without a comma: "Dipl.-Ing. Hans Weber", "Anna Li Ph.D. MBA".
+
+    Only known ones go, and two words of the name always stay; "Dr." is a form of address a
+    person uses, so it stays too.
+    """
+    tokens = text.split()
+    while len(tokens) > 2 and tokens[0].lower().rstrip(",") in CERTIFICATIONS:
+        tokens.pop(0)
+    while len(tokens) > 2 and tokens[-1].lower().strip(",") in CERTIFICATIONS:
+        tokens.pop()
+    return " ".join(tokens).rstrip(",") if tokens else text
 
 
 def _is_certification(token: str, caps_name: bool = False) -> bool:

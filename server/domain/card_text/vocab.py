@@ -223,10 +223,18 @@ def title_hits(text: str) -> tuple[int, int]:
     return roles, areas
 
 
+# How the OCR misreads legal forms ("Ltd" with a capital I or a one); only after another word.
+MISREAD_FORMS = ("itd", "itd.", "1td", "1td.", "lld", "lld.", "pvt.itd", "pvt.ltd", "pvt.ltd.")
+
+
 def company_form(text: str) -> bool:
-    """True when `text` carries a legal form (GmbH, Ltd., S.A., Ltda. ...)."""
+    """True when `text` carries a legal form (GmbH, Ltd., S.A., Ltda. ...), also as the OCR
+    commonly misreads it ("Pvt. Itd")."""
     folded = " " + text.lower().replace(",", " ") + " "
     if any(f" {form} " in folded for form in COMPANY_FORMS):
+        return True
+    later = folded.split()[1:]
+    if any(word in MISREAD_FORMS for word in later):
         return True
     tokens = text.replace(",", " ").split()
     return any(token.rstrip(".") in COMPANY_FORMS_CAPS for token in tokens[1:])
