@@ -116,7 +116,8 @@ def eval_command(image_dir: str, pred_dir: str, engine: str, region: str | None)
         data = path.read_bytes()
         began = time.perf_counter()
         try:
-            prediction = read_card(data, default_region=region, engine=engine).fields
+            scan = read_card(data, default_region=region, engine=engine)
+            prediction = {**scan.fields, "confidence": scan.confidence, "flagged": scan.flagged}
         except Exception as exc:  # noqa: BLE001 - one bad image must not stop the benchmark
             failures += 1
             prediction = empty_prediction()
@@ -127,6 +128,46 @@ def eval_command(image_dir: str, pred_dir: str, engine: str, region: str | None)
         )
     wall = time.perf_counter() - run_started
     _report(engine, latencies, len(images), failures, wall)
+    _report_accuracy(Path(image_dir), out, [path for path, _ in images])
+
+
+def _report_accuracy(truth_dir: Path, pred_dir: Path, images: list[Path]) -> None:
+    """Per-field accuracy, cards all right and flag calibration, when <id>.json truth files
+    sit beside the images."""
+    from .ocr.truth import field_right
+    from .ocr.truth import FIELDS as JUDGED
+
+    right = dict.fromkeys(JUDGED, 0)
+    cards = all_right = 0
+    wrong_flagged = wrong_total = right_flagged = right_total = 0
+    for path in images:
+        truth_path = truth_dir / f"{path.stem}.json"
+        if not truth_path.is_file():
+            continue
+        truth = json.loads(truth_path.read_text(encoding="utf-8"))
+        pred = json.loads((pred_dir / f"{path.stem}.json").read_text(encoding="utf-8"))
+        flagged = set(pred.get("flagged") or JUDGED)
+        cards += 1
+        verdicts = {f: field_right(f, truth, pred) for f in JUDGED}
+        all_right += all(verdicts.values())
+        for name, ok in verdicts.items():
+            right[name] += ok
+            if ok:
+                right_total += 1
+                right_flagged += name in flagged
+            else:
+                wrong_total += 1
+                wrong_flagged += name in flagged
+    if not cards:
+        return
+    click.echo(f"accuracy over {cards} cards with truth (overall "
+               f"{100 * sum(right.values()) / (cards * len(JUDGED)):.1f} %):")
+    click.echo("  " + "  ".join(f"{name} {100 * right[name] / cards:.1f}" for name in JUDGED))
+    click.echo(f"cards with every field right: {all_right}/{cards}")
+    click.echo(f"flags: {wrong_flagged}/{wrong_total} wrong fields flagged "
+               f"({100 * wrong_flagged / max(1, wrong_total):.0f} %), "
+               f"{right_flagged}/{right_total} right fields flagged "
+               f"({100 * right_flagged / max(1, right_total):.0f} %)")
 
 
 def _report(engine: str, latencies: dict[str, list[float]], count: int, failures: int,

@@ -365,7 +365,7 @@ def test_eval_command_writes_a_prediction_per_image_and_goes_on(rapidocr, tmp_pa
     (images / "c1.JPG").write_bytes(photo_bytes("s001"))
     (images / "c2.jpeg").write_bytes(photo_bytes("s001")[:20000])  # broken: fails, run goes on
     (images / "notes.txt").write_text("not an image")
-    (images / "c1.json").write_text("{}")
+    (images / "c1.json").write_text(json.dumps(truth("s001")))  # truth beside the image
     out = tmp_path / "pred"
     result = CliRunner().invoke(eval_command, [str(images), "--out", str(out)])
     assert result.exit_code == 0, result.output
@@ -373,3 +373,8 @@ def test_eval_command_writes_a_prediction_per_image_and_goes_on(rapidocr, tmp_pa
     assert json.loads((out / "c1.json").read_text())["name"] == truth("s001")["name"]
     assert json.loads((out / "c2.json").read_text())["phones"] == []
     assert "median" in result.output and "peak memory" in result.output
+    first = json.loads((out / "c1.json").read_text())
+    assert set(first["confidence"]) >= {"name", "phones"} and isinstance(first["flagged"], list)
+    assert "accuracy over 1 cards with truth" in result.output
+    assert "cards with every field right: " in result.output
+    assert "right fields flagged" in result.output
