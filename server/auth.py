@@ -6,26 +6,26 @@ import sqlalchemy as sa
 from flask import Blueprint
 from flask import current_app
 from flask import request
+from flask import session
 
 from .api import apply_changes
 from .api import documented
 from .api import parse_body
 from .db import db
 from .errors import ApiError
-from .models import new_session_token
 from .models import User
 from .schemas import AccountCreate
 from .schemas import AccountOut
 from .schemas import AccountPatch
 from .schemas import SessionCreate
-from .security import check_login_allowed
+from .security import claim_login_attempt
 from .security import clear_login_failures
 from .security import current_user
+from .security import end_all_sessions
 from .security import hash_password
 from .security import login_required
 from .security import login_user
 from .security import logout_user
-from .security import record_login_failure
 from .security import verify_password
 
 bp = Blueprint("auth", __name__, url_prefix="/api")
@@ -87,10 +87,11 @@ def change_account():
                 422, "wrong_password", "The old password is not right.", field="old_password"
             )
         user.password_hash = hash_password(payload.password)
-        # Every other device logs out; this one stays in with the new token.
-        user.session_token = new_session_token()
+        # Every other device logs out; this one stays in with a new session.
+        end_all_sessions(user)
     apply_changes(user, changes)
-    login_user(user)
+    if payload.password is not None:
+        login_user(user)
     return account_json(user)
 
 
@@ -98,9 +99,12 @@ def change_account():
 @login_required
 @documented("Delete the account and everything in it", status=204)
 def delete_account():
-    db.session.delete(current_user())
+    user = current_user()
+    # Failed log-ins name the email, not the account: they go with it explicitly.
+    clear_login_failures(user.email)
+    db.session.delete(user)
     db.session.commit()
-    logout_user()
+    session.clear()
     return "", 204
 
 
@@ -110,10 +114,10 @@ def log_in():
     payload = parse_body(SessionCreate)
     email = payload.email.lower()
     address = request.remote_addr or "unknown"
-    check_login_allowed(email, address)
+    # The attempt is counted before the password is checked; a right password forgets it.
+    claim_login_attempt(email, address)
     user = find_user(email)
     if not verify_password(user, payload.password):
-        record_login_failure(email, address)
         raise ApiError(401, "wrong_credentials", "The email or the password is not right.")
     clear_login_failures(email)
     db.session.commit()
@@ -122,7 +126,17 @@ def log_in():
 
 
 @bp.delete("/session")
-@documented("Log out", status=204)
+@documented("Log out: this device's session ends on the server", status=204)
 def log_out():
     logout_user()
+    return "", 204
+
+
+@bp.delete("/sessions")
+@login_required
+@documented("Log out everywhere: every session of this account ends", status=204)
+def log_out_everywhere():
+    end_all_sessions(current_user())
+    db.session.commit()
+    session.clear()
     return "", 204

@@ -55,6 +55,19 @@ class User(db.Model):
     )
 
 
+class UserSession(db.Model):
+    """One logged-in device: its cookie names it and log-out deletes it, copies of it too."""
+
+    __tablename__ = "user_sessions"
+
+    # sha256 of the secret in the cookie: a leaked table opens no session.
+    id: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
 class LoginFailure(db.Model):
     """One failed log-in; counted per email and per client address in a sliding window."""
 

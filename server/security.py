@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import math
+import secrets
 import uuid
 from datetime import timedelta
 from urllib.parse import urlsplit
@@ -25,7 +27,9 @@ from .db import utcnow
 from .errors import ApiError
 from .errors import too_large
 from .models import LoginFailure
+from .models import new_session_token
 from .models import User
+from .models import UserSession
 
 # argon2-cffi's defaults are RFC 9106's low-memory argon2id profile.
 _hasher = PasswordHasher()
@@ -67,31 +71,65 @@ def verify_password(user: User | None, password: str) -> bool:
     return True
 
 
+def _session_key(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
 def login_user(user: User) -> None:
+    """Open a server-side session for this device; the cookie carries only its secret."""
+    secret = secrets.token_urlsafe(32)
+    # Sessions past the cookie's lifetime can never be presented again: forget them.
+    expired = utcnow() - current_app.permanent_session_lifetime
+    db.session.execute(sa.delete(UserSession).where(UserSession.created_at < expired))
+    db.session.add(UserSession(id=_session_key(secret), user_id=user.id))
+    db.session.commit()
     session.clear()
     session.permanent = True
     session["uid"] = str(user.id)
     session["tok"] = user.session_token
+    session["sid"] = secret
 
 
 def logout_user() -> None:
+    """End this device's session on the server too, so a copy of the cookie stops working."""
+    secret = session.get("sid")
+    if isinstance(secret, str):
+        db.session.execute(sa.delete(UserSession).where(UserSession.id == _session_key(secret)))
+        db.session.commit()
     session.clear()
+    g.pop("user", None)
+
+
+def end_all_sessions(user: User) -> None:
+    """Every device of this user is logged out (the caller commits)."""
+    db.session.execute(sa.delete(UserSession).where(UserSession.user_id == user.id))
+    user.session_token = new_session_token()
 
 
 def current_user() -> User | None:
-    """The logged-in user, or None; a cookie whose token was rotated no longer counts."""
+    """The logged-in user, or None: the cookie's session must still exist on the server."""
     if "user" not in g:
-        user = None
-        uid = session.get("uid")
-        if uid:
-            try:
-                user = db.session.get(User, uuid.UUID(uid))
-            except ValueError:
-                user = None
-            if user is not None and user.session_token != session.get("tok"):
-                user = None
-        g.user = user
+        g.user = _session_user()
     return g.user
+
+
+def _session_user() -> User | None:
+    uid, token, secret = session.get("uid"), session.get("tok"), session.get("sid")
+    if not (isinstance(uid, str) and isinstance(token, str) and isinstance(secret, str)):
+        return None
+    try:
+        user_id = uuid.UUID(uid)
+    except ValueError:
+        return None
+    return db.session.scalar(
+        sa.select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            User.id == user_id,
+            User.session_token == token,
+            UserSession.id == _session_key(secret),
+        )
+    )
 
 
 def login_required(view):
@@ -168,23 +206,35 @@ def _failures_since(column, value, since):
     ).all()
 
 
-def check_login_allowed(email: str, address: str) -> None:
-    """429 with Retry-After once an email (or a client address) has failed too often.
+def claim_login_attempt(email: str, address: str) -> int:
+    """Count this attempt first, then check the limits: 429 with Retry-After once an email (or
+    a client address) has failed too often. Returns the attempt's id, to forget on success.
 
-    Counters live in the database so every worker and server process sees the same ones.
+    Count-then-check would let parallel attempts all pass the check before any is counted.
+    Here each attempt is committed before it counts the window, so of any limit + 1 attempts
+    the last to count sees them all: at most `limit` ever reach the password check, on
+    every database and across every worker.
     """
     config = current_app.config
     window = timedelta(seconds=config["LOGIN_WINDOW_SECONDS"])
     now = utcnow()
+    attempt = LoginFailure(email=email, address=address, at=now)
+    db.session.add(attempt)
+    # Forget what has aged out, so the table stays small.
+    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.at < now - window))
+    db.session.commit()
+    attempt_id = attempt.id
     limits = (
         (LoginFailure.email, email, config["LOGIN_MAX_FAILURES_PER_EMAIL"]),
         (LoginFailure.address, address, config["LOGIN_MAX_FAILURES_PER_ADDRESS"]),
     )
     for column, value, allowed in limits:
         times = _failures_since(column, value, now - window)
-        if len(times) >= allowed:
+        if len(times) > allowed:
+            # A refused attempt is not counted: it never reached the password check.
+            forget_login_attempt(attempt_id)
             # The attempt that must age out of the window before one more is allowed.
-            frees_at = times[len(times) - allowed] + window
+            frees_at = times[len(times) - 1 - allowed] + window
             seconds = max(1, math.ceil((frees_at - now).total_seconds()))
             minutes = math.ceil(seconds / 60)
             error = ApiError(
@@ -196,13 +246,11 @@ def check_login_allowed(email: str, address: str) -> None:
             )
             error.headers["Retry-After"] = str(seconds)
             raise error
+    return attempt_id
 
 
-def record_login_failure(email: str, address: str) -> None:
-    db.session.add(LoginFailure(email=email, address=address))
-    # Forget what has aged out, so the table stays small.
-    cutoff = utcnow() - timedelta(seconds=current_app.config["LOGIN_WINDOW_SECONDS"])
-    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.at < cutoff))
+def forget_login_attempt(attempt_id: int) -> None:
+    db.session.execute(sa.delete(LoginFailure).where(LoginFailure.id == attempt_id))
     db.session.commit()
 
 

@@ -91,6 +91,7 @@ OWN_ONLY = {
     ("POST", "/api/account"),
     ("POST", "/api/session"),
     ("DELETE", "/api/session"),
+    ("DELETE", "/api/sessions"),
     ("GET", "/api/openapi.json"),
     # Push acts on the caller's own devices; an endpoint is the device's secret, not a row id
     # (test_push.py covers a second user naming another's endpoint: moved or left alone).

@@ -9,7 +9,7 @@ import { FIELD_INPUTS, shapes } from './shapes.js';
 
 /** Wire every form[data-api] under `root`, and every copy button (data-copy="element id"). */
 export function bindForms(root = document) {
-  for (const form of root.querySelectorAll('form[data-api]:not(.logout):not(.delete-account)')) bindForm(form);
+  for (const form of root.querySelectorAll('form[data-api]:not(.logout):not(.logout-everywhere):not(.delete-account)')) bindForm(form);
   for (const button of root.querySelectorAll('button[data-copy]')) bindCopy(button);
 }
 

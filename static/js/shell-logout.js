@@ -36,7 +36,9 @@ async function logOut(form) {
   } catch {
     // Offline or already gone: the session's end below is what matters.
   }
-  await api('DELETE', '/api/session');
+  // form.logout-everywhere (Settings) names DELETE /api/sessions; the nav's form ends this one.
+  const everywhere = form.classList.contains('logout-everywhere');
+  await api('DELETE', everywhere ? '/api/sessions' : '/api/session');
   await forgetHere(user);
   window.location.assign(form.dataset.then || '/');
 }
@@ -63,8 +65,8 @@ async function deleteAccount(form) {
 
 /** Take over every log-out and delete-account form under `root` (forms.js leaves them alone). */
 export function bindLogout(root = document) {
-  for (const form of root.querySelectorAll('form.logout, form.delete-account')) {
-    const leave = form.classList.contains('logout') ? logOut : deleteAccount;
+  for (const form of root.querySelectorAll('form.logout, form.logout-everywhere, form.delete-account')) {
+    const leave = form.classList.contains('delete-account') ? deleteAccount : logOut;
     form.addEventListener('submit', async (event) => {
       event.preventDefault();
       if (form.getAttribute('aria-busy') === 'true') return;
